@@ -1,0 +1,31 @@
+// Three builds from one source: the ES module for bundlers (dependencies left
+// as imports), the self-starting script-tag file (everything inside, minified),
+// and the bundled type declarations.
+import typescript from '@rollup/plugin-typescript';
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import { dts } from 'rollup-plugin-dts';
+
+const external = (id) => /^(zod|idb-keyval|web-vitals)(\/|$)/.test(id);
+const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], noEmit: false, declaration: false });
+
+export default [
+  {
+    input: { goalpost: 'src/index.ts', schema: 'src/schema.ts' },
+    external,
+    plugins: [ts()],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+  },
+  {
+    input: 'src/script.ts',
+    plugins: [resolve({ browser: true }), ts(), terser({ ecma: 2020, module: false, compress: { passes: 2 }, format: { comments: false } })],
+    output: { file: 'dist/goalpost.iife.js', format: 'iife', name: undefined },
+    treeshake: { moduleSideEffects: (id) => id.endsWith('src/script.ts') },
+  },
+  {
+    input: { index: 'src/index.ts', schema: 'src/schema.ts' },
+    external,
+    plugins: [dts()],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
+  },
+];
