@@ -6,6 +6,12 @@ import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 
+// zod's sources trip two harmless rollup warnings (a circular import, a comment rollup cannot place).
+const onwarn = (w, next) => {
+  if (w.code === 'CIRCULAR_DEPENDENCY' && w.ids?.some((id) => id.includes('node_modules/zod'))) return;
+  if (w.code === 'INVALID_ANNOTATION' && w.id?.includes('node_modules/zod')) return;
+  next(w);
+};
 const external = (id) => /^(zod|idb-keyval|web-vitals)(\/|$)/.test(id);
 const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], noEmit: false, declaration: false });
 
@@ -13,11 +19,13 @@ export default [
   {
     input: { goalpost: 'src/index.ts', schema: 'src/schema.ts' },
     external,
+    onwarn,
     plugins: [ts()],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
   },
   {
     input: 'src/script.ts',
+    onwarn,
     plugins: [resolve({ browser: true }), ts(), terser({ ecma: 2020, module: false, compress: { passes: 2 }, format: { comments: false } })],
     output: { file: 'dist/goalpost.iife.js', format: 'iife', name: undefined },
     treeshake: { moduleSideEffects: (id) => id.endsWith('src/script.ts') },

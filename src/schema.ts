@@ -25,7 +25,7 @@ const hitBase = {
   url: text,
 };
 
-export const navTypes = ['navigate', 'reload', 'back_forward', 'back-forward-cache', 'prerender', 'spa'] as const;
+export const navTypes = ['navigate', 'reload', 'back_forward', 'back-forward-cache', 'spa'] as const;
 export const screenClasses = ['mobile', 'tablet', 'desktop'] as const;
 
 export const pageviewHitSchema = z.object({

@@ -1,0 +1,123 @@
+import type { Goal } from './config';
+import { destinationMatcher } from './goals/destination';
+import { durationMatcher } from './goals/duration';
+import { eventMatcher } from './goals/event';
+import { pagesMatcher } from './goals/pages';
+import type { GoalMatcher, GoalState, Signal } from './goals/types';
+
+/** A goal completed by a signal: what the goal hit reports. */
+export interface Conversion {
+  goal: Goal;
+  role: 'macro' | 'micro';
+  /** Macro goals this micro goal supports ([] on a macro goal). */
+  supports: string[];
+  value?: number;
+  /** Macro goals: its micro goals converted earlier in the session, in order. */
+  assists?: string[];
+  /** Macro destination goals with a funnel: one boolean per step, seen or not. */
+  funnel?: boolean[];
+}
+
+export interface EngineResult {
+  state: GoalState;
+  conversions: Conversion[];
+  /** Debug mode: why goals of the signal's kind did not match. */
+  misses: string[];
+}
+
+export interface Engine {
+  /** Pure: the new state and the conversions `signal` causes in `state`. */
+  evaluate(state: GoalState, signal: Signal, explain?: boolean): EngineResult;
+  /** The declared goal with this id. */
+  goal(id: string): Goal | undefined;
+  /** Duration goals not yet converted in `state`: what the session clock waits for. */
+  pendingDurations(state: GoalState): { thresholdMs: number; engaged: boolean }[];
+}
+
+const supportsOf = (g: Goal): string[] => (g.supports === undefined ? [] : typeof g.supports === 'string' ? [g.supports] : [...g.supports]);
+
+/** Compiles the goals once (regexes included); evaluation allocates little and never throws on valid config. */
+export function createEngine(goals: readonly Goal[]): Engine {
+  const matchers: GoalMatcher[] = [];
+  const funnels: { id: string; steps: ReturnType<typeof destinationMatcher>['steps'] }[] = [];
+  const durations: ReturnType<typeof durationMatcher>[] = [];
+  const byId = new Map<string, Goal>();
+  const microsOf = new Map<string, Set<string>>();
+  for (const g of goals) {
+    byId.set(g.id, g);
+    for (const macro of supportsOf(g)) {
+      if (!microsOf.has(macro)) microsOf.set(macro, new Set());
+      microsOf.get(macro)!.add(g.id);
+    }
+    if (g.kind === 'destination') {
+      const m = destinationMatcher(g);
+      if (m.steps.length) funnels.push({ id: g.id, steps: m.steps });
+      matchers.push(m);
+    } else if (g.kind === 'duration') {
+      const m = durationMatcher(g);
+      durations.push(m);
+      matchers.push(m);
+    } else if (g.kind === 'pagesPerSession') matchers.push(pagesMatcher(g));
+    else matchers.push(eventMatcher(g));
+  }
+
+  function convert(goal: Goal, value: number | undefined, state: GoalState): Conversion {
+    const supports = supportsOf(goal);
+    const conversion: Conversion = { goal, role: supports.length ? 'micro' : 'macro', supports };
+    if (value !== undefined) conversion.value = value;
+    if (!supports.length) {
+      const micros = microsOf.get(goal.id);
+      conversion.assists = micros ? state.done.filter((id) => micros.has(id)) : [];
+      const funnel = funnels.find((f) => f.id === goal.id);
+      if (funnel) {
+        const seen = state.steps[goal.id] ?? [];
+        conversion.funnel = funnel.steps.map((_, i) => seen.includes(i));
+      }
+    }
+    return conversion;
+  }
+
+  return {
+    goal: (id) => byId.get(id),
+
+    pendingDurations: (state) => durations.filter((d) => !state.done.includes(d.goal.id)),
+
+    evaluate(prev, signal, explain = false) {
+      const conversions: Conversion[] = [];
+      const misses: string[] = [];
+      let state = prev;
+      if (signal.type === 'pageview') {
+        state = { ...state, pages: state.pages + 1 };
+        for (const f of funnels) {
+          if (state.done.includes(f.id)) continue;
+          const seen = state.steps[f.id] ?? [];
+          const hit = f.steps.flatMap((match, i) => (!seen.includes(i) && match(signal.path) ? [i] : []));
+          if (hit.length) state = { ...state, steps: { ...state.steps, [f.id]: [...seen, ...hit] } };
+        }
+      }
+      if (signal.type === 'manual') {
+        const goal = byId.get(signal.id);
+        if (goal && !state.done.includes(goal.id)) {
+          const configured = typeof goal.value === 'number' ? goal.value : undefined;
+          conversions.push(convert(goal, signal.value ?? configured, state));
+          state = { ...state, done: [...state.done, goal.id] };
+        }
+        return { state, conversions, misses };
+      }
+      for (const m of matchers) {
+        if (state.done.includes(m.goal.id)) continue;
+        const result = m.test(signal, state);
+        if (result) {
+          conversions.push(convert(m.goal, result.value, state));
+          // Goals completed by the same signal count as earlier for the ones after them,
+          // so a micro goal declared first assists a macro goal it triggers alongside.
+          state = { ...state, done: [...state.done, m.goal.id] };
+        } else if (explain && m.explain) {
+          const why = m.explain(signal);
+          if (why) misses.push(`${m.kind} "${m.goal.id}": ${why}`);
+        }
+      }
+      return { state, conversions, misses };
+    },
+  };
+}

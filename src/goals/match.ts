@@ -1,0 +1,29 @@
+import type { Match } from '../config';
+
+/** A compiled Match: tests a string. Regexes are built once, here. */
+export type Matcher = ((s: string | undefined) => boolean) & { describe: string };
+
+/** Compiles a Match (SPEC section 3): equals, beginsWith or regex, case-insensitive unless caseSensitive. */
+export function compileMatch(match: Match): Matcher {
+  const m = typeof match === 'string' ? { equals: match } : match;
+  const cs = m.caseSensitive === true;
+  let test: (s: string) => boolean;
+  let describe: string;
+  if (m.regex !== undefined) {
+    const re = new RegExp(m.regex, cs ? '' : 'i');
+    test = (s) => re.test(s);
+    describe = `regex ${JSON.stringify(m.regex)}`;
+  } else if (m.beginsWith !== undefined) {
+    const prefix = cs ? m.beginsWith : m.beginsWith.toLowerCase();
+    test = cs ? (s) => s.startsWith(prefix) : (s) => s.toLowerCase().startsWith(prefix);
+    describe = `beginsWith ${JSON.stringify(m.beginsWith)}`;
+  } else {
+    const target = m.equals ?? '';
+    const lower = target.toLowerCase();
+    test = cs ? (s) => s === target : (s) => s.length === target.length && s.toLowerCase() === lower;
+    describe = `equals ${JSON.stringify(target)}`;
+  }
+  const matcher = ((s: string | undefined) => s !== undefined && test(s)) as Matcher;
+  matcher.describe = describe + (cs ? ' (case-sensitive)' : '');
+  return matcher;
+}

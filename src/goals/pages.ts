@@ -1,0 +1,14 @@
+import type { pagesGoalSchema } from '../config';
+import type { z } from '../lib/zod';
+import type { GoalMatcher } from './types';
+
+type PagesGoal = z.infer<typeof pagesGoalSchema>;
+
+/** Pages per session: the session reaches `pages` page views (the engine counts them before testing). */
+export function pagesMatcher(goal: PagesGoal): GoalMatcher {
+  return {
+    goal,
+    kind: 'pagesPerSession',
+    test: (signal, state) => (signal.type === 'pageview' && state.pages >= goal.pages ? { value: goal.value } : false),
+  };
+}

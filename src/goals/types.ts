@@ -1,0 +1,36 @@
+import type { Goal, GoalKind } from '../config';
+
+/** What the goal engine reacts to. Signals are plain data: the engine never touches the DOM. */
+export type Signal =
+  /** A page view; `path` is pathname + search before privacy stripping. */
+  | { type: 'pageview'; path: string }
+  /** A tracked event; `dom` names the `on` goal whose click/submit produced it. */
+  | { type: 'event'; action: string; category?: string; label?: string; value?: number; dom?: string }
+  /** The session clock: ms since the session's first hit, and engaged ms. */
+  | { type: 'time'; sessionMs: number; engagedMs: number }
+  /** `goal(id, value?)` called by hand. */
+  | { type: 'manual'; id: string; value?: number };
+
+/** One goal kind compiled from config: decides whether a signal completes it. */
+export interface GoalMatcher {
+  readonly goal: Goal;
+  readonly kind: GoalKind;
+  /** The conversion's value when `signal` completes the goal in `state`, or `false`. `undefined` value = none. */
+  test(signal: Signal, state: GoalState): { value?: number } | false;
+  /** For debug mode: why a near miss did not match, or undefined when unrelated. */
+  explain?(signal: Signal): string | undefined;
+}
+
+/** Per-session goal state, shared by the tabs of the session. */
+export interface GoalState {
+  /** Goal ids converted this session, in the order they converted. */
+  done: string[];
+  /** Page views this session. */
+  pages: number;
+  /** Funnel steps seen, per destination goal id: step indexes. */
+  steps: Record<string, number[]>;
+}
+
+export function emptyGoalState(): GoalState {
+  return { done: [], pages: 0, steps: {} };
+}

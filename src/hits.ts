@@ -1,0 +1,43 @@
+import type { Conversion } from './engine';
+import type { EventHit, GoalHit, Hit, NavType, PageviewHit, ScreenClass, Speed } from './schema';
+
+/** The fields every hit carries (SPEC section 5). */
+export interface HitBase {
+  id: string;
+  ts: number;
+  cid: string;
+  sid: string;
+  pid: string;
+  seq: number;
+  url: string;
+}
+
+export type EventFields = EventHit['event'];
+
+export function pageviewHit(base: HitBase, nav: NavType, screen: ScreenClass, ref: string | undefined): PageviewHit {
+  const hit: PageviewHit = { ...base, type: 'pageview', nav, screen };
+  if (ref) hit.ref = ref;
+  return hit;
+}
+
+export function eventHit(base: HitBase, event: EventFields): EventHit {
+  return { ...base, type: 'event', event };
+}
+
+export function goalHit(base: HitBase, c: Conversion, currency: string | undefined, speed: Speed): GoalHit {
+  const goal: GoalHit['goal'] = { id: c.goal.id, kind: c.goal.kind, role: c.role, supports: c.supports };
+  if (c.value !== undefined) {
+    goal.value = c.value;
+    if (currency) goal.currency = currency.toUpperCase();
+  }
+  if (c.assists) goal.assists = c.assists;
+  if (c.funnel) goal.funnel = c.funnel;
+  return { ...base, type: 'goal', goal, speed };
+}
+
+/** Viewport class: mobile under 768 px, tablet under 1024, desktop otherwise. */
+export function screenClass(width: number): ScreenClass {
+  return width < 768 ? 'mobile' : width < 1024 ? 'tablet' : 'desktop';
+}
+
+export type { Hit };

@@ -1,0 +1,65 @@
+/** The small synchronous key-value store goalpost keeps its ids in. */
+export interface KeyValue {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+  remove(key: string): void;
+}
+
+/** A store in memory only: for pages without localStorage, and before consent. */
+export function createMemoryStore(): KeyValue {
+  const map = new Map<string, string>();
+  return {
+    get: (k) => map.get(k) ?? null,
+    set: (k, v) => void map.set(k, v),
+    remove: (k) => void map.delete(k),
+  };
+}
+
+/**
+ * localStorage, or memory where it is missing, blocked (Safari private mode,
+ * sandboxed iframes, disabled cookies) or full. Falls back for good on the
+ * first failure so one page never mixes the two.
+ */
+export function safeStorage(getStorage: () => Storage | null | undefined = () => globalThis.localStorage): KeyValue {
+  let storage: Storage | null | undefined;
+  try {
+    storage = getStorage();
+    const probe = '__goalpost_probe__';
+    storage?.setItem(probe, '1');
+    storage?.removeItem(probe);
+  } catch {
+    storage = null;
+  }
+  if (!storage) return createMemoryStore();
+  const memory = createMemoryStore();
+  let failed = false;
+  const s = storage;
+  return {
+    get(k) {
+      if (failed) return memory.get(k);
+      try {
+        return s.getItem(k);
+      } catch {
+        failed = true;
+        return memory.get(k);
+      }
+    },
+    set(k, v) {
+      memory.set(k, v);
+      if (failed) return;
+      try {
+        s.setItem(k, v);
+      } catch {
+        failed = true;
+      }
+    },
+    remove(k) {
+      memory.remove(k);
+      try {
+        s.removeItem(k);
+      } catch {
+        /* nothing to remove */
+      }
+    },
+  };
+}

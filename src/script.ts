@@ -1,0 +1,78 @@
+/**
+ * The script-tag entry (dist/goalpost.iife.js): the only module with effects.
+ * Reads the config, replays the calls queued on the stub, and replaces
+ * window.goalpost with the real command function.
+ */
+import { init } from './init';
+import { guard } from './lib/guard';
+import { error, warn } from './lib/log';
+import type { Tracker } from './tracker';
+
+type Command = [string, ...unknown[]];
+type Stub = ((...args: unknown[]) => void) & { q?: ArrayLike<unknown>[]; loaded?: boolean };
+type GoalpostWindow = Window & { goalpost?: Stub; goalpostConfig?: unknown };
+
+guard(start, 'could not start')();
+
+function start(): void {
+  const w = window as GoalpostWindow;
+  if (w.goalpost && w.goalpost.loaded) return warn('the script is included twice; the second copy does nothing.');
+  const script = document.currentScript as HTMLScriptElement | null;
+  const queued: Command[] = Array.from(w.goalpost?.q ?? [], (args) => Array.from(args) as Command);
+  let tracker: Tracker | undefined;
+  const waiting: Command[] = [];
+
+  const begin = (config: unknown, source: string) => {
+    if (tracker) return warn(`goalpost already started; ignoring the config from ${source}.`);
+    tracker = init(withAttributes(config, script) as never);
+    waiting.splice(0).forEach(run);
+  };
+
+  const run = guard((cmd: Command) => {
+    const [name, ...args] = cmd;
+    if (name === 'init') return begin(args[0], 'init()');
+    if (!tracker) return void waiting.push(cmd);
+    switch (name) {
+      case 'track': return tracker.track(args[0] as string, args[1] as never);
+      case 'pageview': return tracker.pageview(args[0] as string | undefined);
+      case 'goal': return tracker.goal(args[0] as string, args[1] as number | undefined);
+      case 'consent': return tracker.consent(args[0] as 'granted');
+      case 'flush': return tracker.flush();
+      default: warn(`unknown command ${JSON.stringify(name)} (use init, track, pageview, goal, consent or flush)`);
+    }
+  }, 'command failed');
+
+  const api: Stub = (...args: unknown[]) => run(args as Command);
+  api.loaded = true;
+  w.goalpost = api;
+
+  const fromPage = w.goalpostConfig ?? readJsonConfig();
+  if (fromPage !== undefined) begin(fromPage, 'the page');
+  else if (!queued.some((c) => c[0] === 'init') && script?.hasAttribute('data-endpoint')) begin({}, 'the script tag');
+  queued.forEach(run);
+}
+
+/** The JSON in <script type="application/json" id="goalpost-config">, if any. */
+function readJsonConfig(): unknown {
+  const el = document.getElementById('goalpost-config');
+  if (!el) return undefined;
+  try {
+    return JSON.parse(el.textContent || '');
+  } catch (e) {
+    error(`the JSON in #goalpost-config cannot be read (${(e as Error).message}); goalpost is not running.`);
+    return null;
+  }
+}
+
+/** data-endpoint, data-site and data-debug on the loader's own tag fill in or override the config. */
+function withAttributes(config: unknown, script: HTMLScriptElement | null): unknown {
+  if (!script || config === null || typeof config !== 'object' || Array.isArray(config)) return config;
+  const out = { ...(config as Record<string, unknown>) };
+  const endpoint = script.getAttribute('data-endpoint');
+  const site = script.getAttribute('data-site');
+  const debug = script.getAttribute('data-debug');
+  if (endpoint) out.endpoint = endpoint;
+  if (site) out.site = site;
+  if (debug !== null) out.debug = debug === '' || debug === 'true';
+  return out;
+}

@@ -1,0 +1,61 @@
+import { guard } from '../lib/guard';
+import { warn } from '../lib/log';
+
+/** An event seen in the DOM: from `data-goalpost-*` attributes, or from an `on` goal (`dom` = its id). */
+export interface DomEvent {
+  action: string;
+  category?: string;
+  label?: string;
+  value?: number;
+  dom?: string;
+}
+
+/** `on: { click | submit: selector }` goals, as [goal id, selector] pairs. */
+export interface DomGoals {
+  click: [string, string][];
+  submit: [string, string][];
+}
+
+const ATTR = 'data-goalpost-event';
+
+/**
+ * One delegated listener per DOM event type on the document, so elements added
+ * later count too. Capture phase: a page that stops propagation still counts.
+ * Reads only `data-goalpost-*` attributes, never a form field's value.
+ */
+export function onDomEvents(doc: Document, goals: DomGoals, emit: (e: DomEvent) => void): () => void {
+  const handle = guard((type: 'click' | 'submit', event: Event) => {
+    const target = event.target as Node | null;
+    const el = target && (target.nodeType === 1 ? (target as Element) : target.parentElement);
+    if (!el || typeof el.closest !== 'function') return;
+    const declared = el.closest(`[${ATTR}]`);
+    // A form with data-goalpost-event tracks its submit, not the clicks inside it.
+    if (declared && (type === 'submit' ? declared === el : declared.tagName !== 'FORM')) emit(fromAttributes(declared));
+    for (const [id, selector] of goals[type]) {
+      if (el.closest(selector)) emit({ action: id, dom: id });
+    }
+  }, 'DOM event failed');
+  const onClick = (e: Event) => handle('click', e);
+  const onSubmit = (e: Event) => handle('submit', e);
+  doc.addEventListener('click', onClick, true);
+  doc.addEventListener('submit', onSubmit, true);
+  return () => {
+    doc.removeEventListener('click', onClick, true);
+    doc.removeEventListener('submit', onSubmit, true);
+  };
+}
+
+function fromAttributes(el: Element): DomEvent {
+  const e: DomEvent = { action: el.getAttribute(ATTR) || '' };
+  const category = el.getAttribute('data-goalpost-category');
+  const label = el.getAttribute('data-goalpost-label');
+  const value = el.getAttribute('data-goalpost-value');
+  if (category) e.category = category;
+  if (label) e.label = label;
+  if (value !== null && value.trim() !== '') {
+    const n = Number(value);
+    if (Number.isFinite(n)) e.value = n;
+    else warn(`data-goalpost-value ${JSON.stringify(value)} on "${e.action}" is not a number; sent without a value`);
+  }
+  return e;
+}

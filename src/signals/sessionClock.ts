@@ -1,0 +1,71 @@
+import { guard } from '../lib/guard';
+
+/**
+ * The page's share of engaged time (visible and focused), and one timer for
+ * the next duration goal. Engaged time counts only while this page is visible
+ * and has focus, as Plausible's engagement tracking does.
+ */
+export interface SessionClock {
+  /** Engaged ms on this page since the last call (the caller adds it to the session). */
+  takeEngaged(now: number): number;
+  /** This page is visible and focused now. */
+  isEngaged(): boolean;
+  /** Run `fn` once after `ms`, replacing any earlier arming. */
+  arm(ms: number, fn: () => void): void;
+  /** Cancel the timer: no duration goal is pending. */
+  disarm(): void;
+  stop(): void;
+}
+
+export function createSessionClock(win: Window, doc: Document, now: () => number, onChange: () => void): SessionClock {
+  const engagedNow = () => doc.visibilityState === 'visible' && safeHasFocus(doc);
+  let engaged = engagedNow();
+  let since = now();
+  let banked = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const update = guard(() => {
+    const t = now();
+    if (engaged) banked += Math.max(0, t - since);
+    since = t;
+    engaged = engagedNow();
+    onChange();
+  }, 'session clock failed');
+  const events: [EventTarget, string][] = [
+    [doc, 'visibilitychange'],
+    [win, 'focus'],
+    [win, 'blur'],
+    [win, 'pageshow'],
+    [win, 'pagehide'],
+  ];
+  for (const [target, type] of events) target.addEventListener(type, update);
+
+  return {
+    takeEngaged(t) {
+      if (engaged) banked += Math.max(0, t - since);
+      since = t;
+      const out = banked;
+      banked = 0;
+      return out;
+    },
+    isEngaged: () => engaged,
+    arm(ms, fn) {
+      clearTimeout(timer);
+      // setTimeout clamps delays above 2^31-1 ms to 0; cap well below.
+      timer = setTimeout(guard(fn, 'duration goal failed'), Math.min(Math.max(0, ms), 2 ** 30));
+    },
+    disarm: () => clearTimeout(timer),
+    stop() {
+      clearTimeout(timer);
+      for (const [target, type] of events) target.removeEventListener(type, update);
+    },
+  };
+}
+
+function safeHasFocus(doc: Document): boolean {
+  try {
+    return doc.hasFocus();
+  } catch {
+    return true;
+  }
+}
