@@ -6,6 +6,6 @@
 export function retryAfter(value: string | null | undefined, now: number = Date.now(), cap = 300_000): number | undefined {
   const s = value?.trim();
   if (!s) return undefined;
-  const ms = /^\d+$/.test(s) ? +s * 1000 : Date.parse(s) - now;
+  const ms = /^\d+$/.test(s) ? +s * 1000 : /[a-z]/i.test(s) ? Date.parse(s) - now : NaN;
   return Number.isNaN(ms) ? undefined : Math.min(cap, Math.max(0, ms));
 }
