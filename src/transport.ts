@@ -134,7 +134,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   } catch {
     // Sandboxed frames and some privacy modes throw on access.
   }
-  const queue = opts.queue ?? createQueue({ name, idb, kv, now, wallNow: epochNow, onDrop: (n) => update((s) => void (s.d = (s.d || 0) + n)) });
+  const queue = opts.queue ?? createQueue({ name, idb, kv, now, wallNow: epochNow, recordHits: Math.min(maxHits, 50), onDrop: (n) => update((s) => void (s.d = (s.d || 0) + n)) });
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let due = Infinity;
@@ -366,7 +366,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     }
     if (away) {
       update((s) => void (s.t === tab && (s.e = 0)));
-      queue.close();
+      queue.leave();
       clearTimeout(timer);
       timer = undefined;
       due = Infinity;

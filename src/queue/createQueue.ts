@@ -1,5 +1,6 @@
-import { delMany, getMany, keys, setMany } from 'idb-keyval';
+import { entries, promisifyRequest } from 'idb-keyval';
 import { byteLength } from '../lib/byteLength';
+import { createId } from '../lib/createId';
 import type { KeyValue } from '../lib/safeStorage';
 import { withTimeout } from '../lib/withTimeout';
 import type { Hit } from '../schema';
@@ -9,11 +10,13 @@ import { openStore, type Store } from './openStore';
 /** A hit waiting to be sent, with what the sender needs to know about it. */
 export interface Entry {
   hit: Hit;
-  /** The hit as JSON, made once: retries and beacons reuse it. */
+  /** The hit as JSON, made once: records, bodies and retries reuse it. */
   json: string;
   /** UTF-8 bytes of `json`. */
   bytes: number;
-  /** When this tab last knew the hit to be in IndexedDB (its write done, or read back); 0: in memory only. */
+  /** The IndexedDB record holding it. */
+  rec: string;
+  /** When this tab last knew it to be in IndexedDB (its write done, or read back); 0: in memory only so far. */
   stored: number;
   /** Failed attempts so far: a hit that keeps failing goes behind the others. */
   tries: number;
@@ -26,7 +29,7 @@ export interface QueueOptions {
   name: string;
   /** Absent, or throwing on open: the queue lives in memory. */
   idb?: IDBFactory;
-  /** localStorage: tombstones of hits sent while the page was going away. */
+  /** localStorage: tombstones, and hits left by a page that went away before IndexedDB had them. */
   kv: KeyValue;
   /** Monotonic ms, for the reopen delay. */
   now: () => number;
@@ -37,34 +40,45 @@ export interface QueueOptions {
   maxAgeMs?: number;
   /** Each hit is refused above this, with a warning by the caller. */
   maxHitBytes?: number;
+  /** Hits per IndexedDB record: best the batch size, so a sent batch deletes whole records. */
+  recordHits?: number;
   /** Hits dropped by the bounds. */
   onDrop?: (count: number) => void;
-  /** Storage failed; the queue carries on in memory. For debug output. */
-  onFault?: (error: unknown) => void;
 }
 
 /**
- * The durable queue: every hit in memory at once (so `add` is synchronous)
- * and in IndexedDB one record per hit, written in one transaction per burst.
- * Tabs share the database; the tab that sends reads it back with `load`.
+ * The durable queue. Every hit is in memory (so `add` is synchronous) and in
+ * IndexedDB, in records of a few hits (a record per hit costs ~20x more main
+ * thread to write, and commits too slowly to beat a navigation). A record is
+ * a JSON string, written from memory, never read-modified-written; records of
+ * one burst are written in one transaction. Tabs share the database; the tab
+ * that sends reads it back with `load`, and IndexedDB is the truth: what is
+ * no longer stored was sent by another tab.
  */
 export interface Queue {
   /** Queues a hit; false when it is too large to ever send. Never waits. */
   add(hit: Hit): boolean;
-  /** Writes what `add` buffered; settles (never rejects) when done or failed. */
+  /** Writes what changed since the last write; settles (never rejects) when done or failed. */
   persist(): Promise<void>;
   /** Reads the stored queue (other tabs' and earlier pages' hits), forgets what others sent, applies the bounds. */
   load(): Promise<void>;
   /** Entries, oldest first, hits that failed more often last. */
   entries(): IterableIterator<Entry>;
   size(): number;
-  /** Sent (or refused for good): out of memory and storage. `taken`: the page may be gone before the delete commits. */
+  /** Sent (or refused for good): out of memory and storage. `taken` by a beacon: tombstoned at once, the page may be gone before the write. */
   remove(entries: Entry[], taken?: boolean): Promise<void>;
   /** A failed attempt: these go behind the others. */
   retry(entries: Entry[]): void;
-  /** Lets go of the database connection (page hidden for the back/forward cache, or stopped). */
+  /**
+   * The page is going away, and IndexedDB work in flight may be aborted with
+   * it: tombstones the removed hits whose delete is unconfirmed, leaves in
+   * localStorage the hits whose write is unconfirmed (the next page adopts
+   * them), and lets go of the connection.
+   */
+  leave(): void;
+  /** Lets go of the database connection. */
   close(): void;
-  /** Deletes everything: memory, tombstones and the database itself. */
+  /** Deletes everything: memory, localStorage and the database itself. */
   clear(): void;
 }
 
@@ -74,18 +88,36 @@ const TIMEOUT_MS = 2000;
 /** After a storage failure, memory only for this long, then IndexedDB is tried again. */
 const REOPEN_MS = 10_000;
 const MAX_TOMBSTONES = 2000;
+/** localStorage is the host's too: at most this many characters of hits are left there for the next page. */
+const MAX_SPILL_CHARS = 512 * 1024;
 
-const isHit = (key: IDBValidKey, v: Partial<Hit> | null | undefined): v is Hit =>
-  !!v && typeof v === 'object' && v.id === key && ['pageview', 'event', 'goal', 'timing'].includes(v.type as string) && (v.ts as number) > 0;
+const isHit = (v: Partial<Hit> | null | undefined): v is Hit =>
+  !!v && typeof v === 'object' && typeof v.id === 'string' && ['pageview', 'event', 'goal', 'timing'].includes(v.type as string) && (v.ts as number) > 0;
 
 const byAge = (a: Entry, b: Entry) => a.tries - b.tries || a.hit.ts - b.hit.ts || a.hit.seq - b.hit.seq;
 
+const parseList = (text: unknown): unknown[] => {
+  try {
+    const list: unknown = typeof text === 'string' ? JSON.parse(text) : 0;
+    return Array.isArray(list) ? list : [];
+  } catch {
+    return [];
+  }
+};
+
 export function createQueue(o: QueueOptions): Queue {
-  const { kv, now, wallNow = Date.now, maxHits = 5000, maxBytes = 5_000_000, maxAgeMs = 7 * 86_400_000, maxHitBytes = 32 * 1024 } = o;
+  const { kv, now, wallNow = Date.now, maxHits = 5000, maxBytes = 5_000_000, maxAgeMs = 7 * 86_400_000, maxHitBytes = 32 * 1024, recordHits = 50 } = o;
   const tombKey = o.name + ':sent';
+  const spillKey = o.name + ':spill';
   const mem = new Map<string, Entry>();
+  /** Each record this tab wrote or read: its entries and its text as stored. */
+  const recs = new Map<string, { list: Entry[]; text?: string }>();
+  /** Records to write (or delete, when none of their hits is left). */
+  const dirty = new Set<string>();
+  /** Hits removed here whose record rewrite has not been confirmed. */
+  const deleting = new Set<string>();
   let bytes = 0;
-  let pending: Entry[] = [];
+  let open: { key: string; list: Entry[] } | undefined;
   let scheduled = false;
   let chain: Promise<unknown> = Promise.resolve();
   let store: Store | undefined;
@@ -102,34 +134,38 @@ export function createQueue(o: QueueOptions): Queue {
     });
     chain = p.catch((err) => {
       if (err === noop) return;
-      o.onFault?.(err);
-      store?.close();
-      store = undefined;
+      close();
       faultAt = now();
     });
     return p;
   }
 
+  const alive = (e: Entry) => mem.get(e.hit.id) === e;
+  const forget = (e: Entry) => {
+    if (!alive(e)) return;
+    mem.delete(e.hit.id);
+    bytes -= e.bytes;
+    dirty.add(e.rec);
+    schedule();
+  };
+  const entry = (hit: Hit, json: string, rec: string, stored: number): Entry => ({ hit, json, bytes: byteLength(json), rec, stored, tries: 0 });
   const put = (e: Entry) => {
-    if (mem.has(e.hit.id)) return;
     mem.set(e.hit.id, e);
     bytes += e.bytes;
   };
-  const forget = (id: string) => {
-    const e = mem.get(id);
-    if (e) bytes -= e.bytes;
-    mem.delete(id);
-  };
 
-  const tombstones = (): string[] => {
-    try {
-      const list: unknown = JSON.parse(kv.get(tombKey) || '[]');
-      return Array.isArray(list) ? list : [];
-    } catch {
-      return [];
-    }
-  };
+  const tombstones = (): string[] => parseList(kv.get(tombKey)) as string[];
   const setTombstones = (ids: string[]) => (ids.length ? kv.set(tombKey, JSON.stringify(ids.slice(-MAX_TOMBSTONES))) : kv.remove(tombKey));
+
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(() => {
+      scheduled = false;
+      open = undefined;
+      void persist();
+    });
+  }
 
   /** Applies the bounds; `full` also drops old hits (the age check reads every entry). */
   function trim(full?: boolean): void {
@@ -137,127 +173,209 @@ export function createQueue(o: QueueOptions): Queue {
     // Trim to 90 % so a full queue is not re-sorted on every add.
     const idle = [...mem.values()].filter((e) => !e.busy);
     const drop = bound(idle, { maxHits: Math.floor(maxHits * 0.9), maxBytes: maxBytes * 0.9, maxAgeMs, now: wallNow() });
-    if (!drop.length) return;
-    drop.forEach((e) => forget(e.hit.id));
-    o.onDrop?.(drop.length);
-    db((s) => delMany(drop.map((e) => e.hit.id), s)).catch(noop);
+    for (const e of drop) {
+      if (e.stored) deleting.add(e.hit.id);
+      forget(e);
+    }
+    if (drop.length) o.onDrop?.(drop.length);
   }
 
+  function add(hit: Hit): boolean {
+    let json: string;
+    try {
+      json = JSON.stringify(hit);
+    } catch {
+      return false;
+    }
+    if (byteLength(json) > maxHitBytes || mem.has(hit.id)) return false;
+    if (!open || open.list.length >= recordHits) {
+      open = { key: createId(), list: [] };
+      recs.set(open.key, { list: open.list });
+    }
+    const e = entry(hit, json, open.key, 0);
+    open.list.push(e);
+    put(e);
+    dirty.add(e.rec);
+    schedule();
+    trim();
+    return true;
+  }
+
+  /** Writes the dirty records, all in one transaction. */
   function persist(): Promise<void> {
-    const batch = pending.filter((e) => mem.get(e.hit.id) === e);
-    pending = [];
-    if (!batch.length) return chain.then(noop);
-    return db((s) => setMany(batch.map((e) => [e.hit.id, e.hit]), s)).then(
+    if (!dirty.size) return chain.then(noop);
+    const keys = [...dirty];
+    dirty.clear();
+    const writes = keys.map((key) => {
+      const rec = recs.get(key)!;
+      rec.list = rec.list.filter(alive);
+      return { key, rec, text: rec.list.length ? '[' + rec.list.map((e) => e.json).join(',') + ']' : '' };
+    });
+    const removed = [...deleting];
+    return db((s) =>
+      s('readwrite', (os) => {
+        for (const w of writes) w.text ? os.put(w.text, w.key) : os.delete(w.key);
+        return promisifyRequest(os.transaction);
+      }),
+    ).then(
       () => {
         const t = now();
-        batch.forEach((e) => (e.stored ||= t));
+        for (const w of writes) {
+          w.rec.list.forEach((e) => (e.stored ||= t));
+          if (w.text) w.rec.text = w.text;
+          else recs.delete(w.key);
+        }
+        removed.forEach((id) => deleting.delete(id));
       },
-      // In memory until storage works again; the next persist tries them again.
-      () => void (pending = batch.concat(pending)),
+      // In memory until storage works again; the next persist writes them.
+      () =>
+        keys.forEach((k) => {
+          const rec = recs.get(k);
+          if (rec && !rec.list.length && !rec.text) recs.delete(k);
+          else dirty.add(k);
+        }),
     );
   }
 
-  return {
-    add(hit) {
-      let json: string;
-      try {
-        json = JSON.stringify(hit);
-      } catch {
-        return false;
-      }
-      const e: Entry = { hit, json, bytes: byteLength(json), stored: 0, tries: 0 };
-      if (e.bytes > maxHitBytes) return false;
-      put(e);
-      pending.push(e);
-      if (!scheduled) {
-        scheduled = true;
-        queueMicrotask(() => {
-          scheduled = false;
-          void persist();
-        });
-      }
-      trim();
-      return true;
-    },
+  /** Takes in the hits an earlier page left in localStorage (see leave). */
+  function adopt(): void {
+    const list = parseList(kv.get(spillKey));
+    if (!list.length) return;
+    kv.remove(spillKey);
+    const gone = new Set(tombstones());
+    for (const h of list) if (isHit(h as Hit) && !gone.has((h as Hit).id)) add(h as Hit);
+  }
 
+  function close(): void {
+    const s = store;
+    store = undefined;
+    // After the writes already queued, so a page going away still commits them.
+    chain = chain.then(() => s?.close());
+  }
+
+  adopt();
+
+  return {
+    add,
     persist,
 
     async load() {
+      adopt();
       await persist();
-      const dead = tombstones();
-      const gone = new Set(dead);
       try {
-        const stored = await db((s) => keys(s));
+        const stored = await db((s) => entries<IDBValidKey, unknown>(s));
         const t = now();
-        const present = new Set(stored);
-        // Stored once and gone now, or tombstoned: another tab (or page) sent it, or consent was withdrawn elsewhere.
-        for (const e of mem.values()) if (!e.busy && (e.stored ? !present.has(e.hit.id) : gone.has(e.hit.id))) forget(e.hit.id);
-        const unknown = stored.filter((k) => !mem.has(k as string) && !gone.has(k as string));
-        const values = unknown.length ? await db((s) => getMany<Partial<Hit>>(unknown, s)) : [];
-        const bad = stored.filter((k) => gone.has(k as string));
+        // Read after the records: a beacon may have taken hits meanwhile.
+        const dead = tombstones();
+        const gone = new Set(dead);
+        const present = new Set<unknown>();
+        const junk: IDBValidKey[] = [];
         let fresh = 0;
-        values.forEach((v, i) => {
-          if (!isHit(unknown[i], v)) return void bad.push(unknown[i]);
-          let json: string;
-          try {
-            json = JSON.stringify(v);
-          } catch {
-            return void bad.push(unknown[i]);
+        for (const [key, text] of stored) {
+          present.add(key);
+          const known = recs.get(key as string);
+          if (known?.text === text) continue;
+          const items = parseList(text);
+          if (!items.length || typeof key !== 'string') {
+            junk.push(key);
+            continue;
           }
-          put({ hit: v, json, bytes: byteLength(json), stored: t, tries: 0 });
-          fresh++;
-        });
-        for (const e of mem.values()) if (present.has(e.hit.id)) e.stored ||= t;
+          // A record new to this tab, or rewritten by another: its hits as stored are the truth.
+          const list: Entry[] = [];
+          const ids = new Set<string>();
+          let rewrite = false;
+          for (const h of items) {
+            const hit = h as Hit;
+            if (!isHit(hit) || gone.has(hit.id) || deleting.has(hit.id)) {
+              rewrite = true;
+              continue;
+            }
+            ids.add(hit.id);
+            let e = mem.get(hit.id);
+            if (!e) {
+              e = entry(hit, JSON.stringify(hit), key, t);
+              put(e);
+              fresh++;
+            }
+            e.rec = key;
+            e.stored ||= t;
+            list.push(e);
+          }
+          known?.list.forEach((e) => e.rec === key && !e.busy && !ids.has(e.hit.id) && forget(e));
+          recs.set(key, { list, text: text as string });
+          if (!rewrite) dirty.delete(key);
+          else dirty.add(key);
+        }
+        // Stored once and gone now: another tab (or page) sent it, or consent was withdrawn elsewhere.
+        for (const [key, rec] of recs) {
+          if (!rec.text || present.has(key)) continue;
+          recs.delete(key);
+          rec.list.forEach((e) => e.rec === key && !e.busy && forget(e));
+          dirty.delete(key);
+        }
+        for (const e of mem.values()) if (gone.has(e.hit.id)) forget(e);
         if (fresh) {
           const all = [...mem.values()].sort(byAge);
           mem.clear();
           all.forEach((e) => mem.set(e.hit.id, e));
         }
-        // Corrupted records and tombstoned hits: delete, then forget the tombstones.
-        if (bad.length) await db((s) => delMany(bad, s));
-        if (dead.length) setTombstones(tombstones().filter((id) => !gone.has(id)));
+        trim(true);
+        // Corrupted records are deleted; records with tombstoned or bad hits rewritten without them.
+        if (junk.length) await db((s) => s('readwrite', (os) => (junk.forEach((k) => os.delete(k)), promisifyRequest(os.transaction))));
+        await persist();
+        // Tombstoned hits are out of storage now: the tombstones can go.
+        if (dead.length && !dirty.size) setTombstones(tombstones().filter((id) => !gone.has(id)));
       } catch {
         // Storage unavailable: memory is all we have.
+        trim(true);
       }
-      trim(true);
     },
 
     entries: () => mem.values(),
     size: () => mem.size,
 
     remove(list, taken) {
-      const ids = list.map((e) => e.hit.id);
-      ids.forEach(forget);
-      if (taken) setTombstones(tombstones().concat(ids));
-      // A delete that fails leaves sent hits in storage: tombstone those, so no page sends them again.
-      return db((s) => delMany(ids, s)).then(noop, () => {
-        const stored = list.filter((e) => e.stored).map((e) => e.hit.id);
-        if (stored.length && !taken) setTombstones(tombstones().concat(stored));
-      });
+      if (taken) setTombstones(tombstones().concat(list.map((e) => e.hit.id)));
+      for (const e of list) {
+        if (!taken && e.stored) deleting.add(e.hit.id);
+        forget(e);
+      }
+      return persist();
     },
 
     retry(list) {
       for (const e of list) {
         e.tries++;
-        if (mem.get(e.hit.id) !== e) continue;
+        if (!alive(e)) continue;
         mem.delete(e.hit.id);
         mem.set(e.hit.id, e);
       }
     },
 
-    close() {
-      const s = store;
-      store = undefined;
-      // After the writes already queued, so a page going away still commits them.
-      chain = chain.then(() => s?.close());
+    leave() {
+      if (deleting.size) setTombstones(tombstones().concat([...deleting]));
+      let chars = 0;
+      const left: string[] = [];
+      for (const e of mem.values()) if (!e.stored && (chars += e.json.length) < MAX_SPILL_CHARS) left.push(e.json);
+      if (left.length) {
+        const earlier = kv.get(spillKey);
+        kv.set(spillKey, earlier && earlier.length > 2 && earlier.length < MAX_SPILL_CHARS ? earlier.slice(0, -1) + ',' + left.join(',') + ']' : '[' + left.join(',') + ']');
+      }
+      close();
     },
+
+    close,
 
     clear() {
       era++;
       mem.clear();
+      recs.clear();
+      dirty.clear();
+      deleting.clear();
       bytes = 0;
-      pending = [];
+      open = undefined;
       kv.remove(tombKey);
+      kv.remove(spillKey);
       const s = store;
       store = undefined;
       try {
