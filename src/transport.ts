@@ -229,7 +229,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       s.t = tab;
       s.e = now() + LEASE_MS;
     });
-    await new Promise((ok) => setTimeout(ok, 50 + 50 * random()));
+    await new Promise((ok) => setTimeout(ok, 100 + 100 * random()));
     if (read().t !== tab) return arm(LEASE_MS);
     await round(g);
   }
@@ -260,7 +260,16 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
 
   /** One request; true to go on with the next batch. */
   async function send(batch: Entry[], g: number): Promise<boolean> {
-    const dropped = read().d || 0;
+    const s = read();
+    // The lease (no Web Locks) is only as good as localStorage, which other processes see late:
+    // two tabs can both believe they claimed it. The one that finds it lost stops here.
+    if (s.t !== tab) {
+      arm(LEASE_MS);
+      return false;
+    }
+    s.e = now() + LEASE_MS;
+    write(s);
+    const dropped = s.d || 0;
     const [body, bytes] = pack(batch, dropped);
     // keepalive lets the request outlive the page; it must fit the browser's budget, else a plain fetch.
     const keepalive = fits(bytes);
@@ -270,7 +279,6 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     }
     batch.forEach((e) => (e.busy = true));
     flights.set(batch, keepalive);
-    update((s) => void (s.e = now() + LEASE_MS));
     const ac = new AbortController();
     const abort = setTimeout(() => ac.abort(), TIMEOUT_MS);
     let status = 0;
