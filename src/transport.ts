@@ -120,21 +120,14 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   };
   const write = (s: Shared) => {
     until = s.u || 0;
-    kv.set(name, JSON.stringify(s));
+    // After stop (consent withdrawn) a round still finishing must not write the record back.
+    if (!stopped) kv.set(name, JSON.stringify(s));
   };
   const update = (change: (s: Shared) => void) => {
     const s = read();
     change(s);
     write(s);
   };
-
-  let idb: IDBFactory | undefined;
-  try {
-    idb = win.indexedDB;
-  } catch {
-    // Sandboxed frames and some privacy modes throw on access.
-  }
-  const queue = opts.queue ?? createQueue({ name, idb, kv, now, wallNow: epochNow, recordHits: Math.min(maxHits, 50), onDrop: (n) => update((s) => void (s.d = (s.d || 0) + n)) });
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let due = Infinity;
@@ -157,6 +150,14 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   const waiters: (() => void)[] = [];
   /** Lets go of the Web Lock, or stops waiting for it: a page holding one is kept out of the back/forward cache. */
   let letGo = noop;
+
+  let idb: IDBFactory | undefined;
+  try {
+    idb = win.indexedDB;
+  } catch {
+    // Sandboxed frames and some privacy modes throw on access.
+  }
+  const queue = opts.queue ?? createQueue({ name, idb, kv, now, wallNow: epochNow, recordHits: Math.min(maxHits, 50), onDrop: (n) => update((s) => void (s.d = (s.d || 0) + n)) });
 
   /** One timer at most: the earliest asked for, never before a pause ends. */
   function arm(ms: number): void {

@@ -377,6 +377,51 @@ describe('pages going away', () => {
   });
 });
 
+describe('bounds', () => {
+  test('an earlier page left 5,100 hits: the oldest page views go first, macro goals stay, hits over 7 days old go; dropped is reported', async () => {
+    await wipe();
+    const seed = await newTab();
+    await seed.goto(server.url('/test/e2e/fixtures/harness.html'));
+    const dbName = `goalpost:delivery:${server.url('/collect')}`;
+    await seed.evaluate(
+      ([name, url]) =>
+        new Promise<void>((ok) => {
+          const r = indexedDB.open(name);
+          r.onupgradeneeded = () => r.result.createObjectStore('hits');
+          r.onsuccess = () => {
+            const now = Date.now();
+            const base = (i: number, ts: number) => ({ id: crypto.randomUUID(), ts, cid: 'c', sid: 's', pid: 'p', seq: i + 1, url });
+            const hits: object[] = [];
+            // 3 hits from 8 days ago, 10 macro goals (the oldest of the rest), 5,087 page views.
+            for (let i = 0; i < 3; i++) hits.push({ ...base(i, now - 8 * 86_400_000), type: 'event', event: { action: 'bulk', label: `stale-${i}` } });
+            for (let i = 0; i < 10; i++) hits.push({ ...base(i, now - 3_600_000), type: 'goal', goal: { id: `macro-${i}`, kind: 'event', role: 'macro', supports: [] }, speed: {} });
+            for (let i = 0; i < 5087; i++) hits.push({ ...base(i, now - 3_000_000 + i), type: 'pageview', nav: 'navigate', screen: 'desktop' });
+            const tx = r.result.transaction('hits', 'readwrite');
+            for (let i = 0; i < hits.length; i += 50) tx.objectStore('hits').put(JSON.stringify(hits.slice(i, i + 50)), `seed-${i}`);
+            tx.oncomplete = () => (r.result.close(), ok());
+          };
+        }),
+      [dbName, server.url(FIXTURE)] as const,
+    );
+    await seed.close();
+    server.collector.reset();
+    await open('maxHits=10000&flush=100');
+    await waitFor(() => server.collector.hits().length >= 4500, 30_000, 200);
+    await sleep(1000);
+    const hits = server.collector.hits();
+    const dropped = (server.collector.payloads() as { dropped: number }[]).reduce((n, p) => n + p.dropped, 0);
+    expect(hits.filter((h) => h.type === 'goal').map((h) => (h as { goal: { id: string } }).goal.id).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `macro-${i}`).sort());
+    expect(hits.filter((h) => h.type === 'event')).toHaveLength(0);
+    // Trimmed to 90 % of 5,000 (this page's own view may come after the trim).
+    expect(hits.length).toBeGreaterThanOrEqual(4500);
+    expect(hits.length).toBeLessThanOrEqual(4501);
+    expect(hits.length + dropped).toBe(5101);
+    expect(new Set(hits.map((h) => h.id)).size).toBe(hits.length);
+    expect(maxBodyBytes()).toBeLessThan(64 * 1024);
+    table.push({ scenario: 'queue over 5,000 (bounds)', sent: 5101, delivered: hits.length, duplicated: 0, dropped });
+  });
+});
+
 describe('tabs', () => {
   for (const mode of ['Web Locks', 'localStorage lease (no Web Locks)']) {
     test(`three tabs tracking at once against a slow collector, ${mode}: every hit delivered, no id in two successful requests`, async () => {
