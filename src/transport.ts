@@ -1,4 +1,5 @@
 import { guard } from './lib/guard';
+import { toJson } from './lib/toJson';
 import { createMemoryQueue, type Queue } from './queue/memoryQueue';
 import type { Hit } from './schema';
 
@@ -32,7 +33,7 @@ const byteLength = (s: string) => (encoder ? encoder.encode(s).length : s.length
 
 /** Serialises hits into bodies of at most `maxHits` hits and MAX_BODY_BYTES bytes. */
 export function packBodies(hits: Hit[], site: string, dropped: number, maxHits: number, now: number): { body: string; ids: Set<string> }[] {
-  const head = (d: number) => `{"v":1,"site":${JSON.stringify(site)},"sentAt":${now},"dropped":${d},"hits":[`;
+  const head = (d: number) => `{"v":1,"site":${toJson(site)},"sentAt":${now},"dropped":${d},"hits":[`;
   const out: { body: string; ids: Set<string> }[] = [];
   let parts: string[] = [];
   let ids = new Set<string>();
@@ -46,7 +47,7 @@ export function packBodies(hits: Hit[], site: string, dropped: number, maxHits: 
   };
   const budget = MAX_BODY_BYTES - byteLength(head(dropped)) - 2;
   for (const hit of hits) {
-    const json = JSON.stringify(hit);
+    const json = toJson(hit);
     const size = byteLength(json) + 1;
     if (size > budget) {
       // A hit this large can never be sent; it is removed with the batch it would block.
