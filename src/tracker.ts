@@ -71,8 +71,12 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   let delivery: Delivery | undefined;
   const consent = createConsent(persistent, config.privacy.requireConsent, ids, {
     start(fresh) {
-      if (fresh) session = newSession();
       startDelivery();
+      if (fresh) {
+        // After a denial: new ids, and this page counted anew (its earlier page view was never sent).
+        session = newSession();
+        firstPageview();
+      }
       armClock();
     },
     send: (hit) => delivery?.push(hit),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createParamFilter, isDoNotTrack, MAX_URL, onSecretFormFields, stripUrl } from '../../src/privacy';
+import { spyOnValues } from './privacyHelpers';
 
 const strip = (url: string, extra: string[] = []) => stripUrl(url, 'https://shop.example/', createParamFilter(extra));
 
@@ -116,24 +117,9 @@ describe('onSecretFormFields', () => {
   });
 
   it('never reads a field value', () => {
-    const reads = spyOnValues();
+    const [reads, restore] = spyOnValues();
     submit('<form><input type="password" name="pin" value="1234"><textarea name="t">x</textarea></form>');
+    restore();
     expect(reads()).toBe(0);
   });
 });
-
-/** Counts reads of `value` on inputs, textareas and selects. */
-export function spyOnValues(): () => number {
-  let reads = 0;
-  for (const C of [HTMLInputElement, HTMLTextAreaElement, HTMLSelectElement]) {
-    const d = Object.getOwnPropertyDescriptor(C.prototype, 'value')!;
-    Object.defineProperty(C.prototype, 'value', {
-      ...d,
-      get() {
-        reads++;
-        return d.get!.call(this);
-      },
-    });
-  }
-  return () => reads;
-}
