@@ -70,7 +70,8 @@ describe('goal kinds on hard loads', () => {
         { type: 'pageview', nav: 'navigate', url: server.url('/shop/checkout/thanks?order=7'), ref: server.url('/shop/cart') },
         { type: 'goal', goal: { id: 'browsed', kind: 'pagesPerSession', role: 'micro', supports: ['purchase'] } },
         { type: 'goal', goal: { id: 'purchase', kind: 'destination', role: 'macro', supports: [], value: 40, currency: 'EUR',
-          assists: ['add_to_cart', 'browsed'], funnel: [true, true] } },
+          // The 2 s duration goal may have converted by now too: it is a micro goal of purchase.
+          assists: expect.arrayContaining(['add_to_cart', 'browsed']), funnel: [true, true] } },
       ],
       refuted: [{ type: 'goal', goal: { id: 'purchase' }, seq: 99 }],
     });
@@ -115,7 +116,7 @@ describe('goal kinds in a single-page app', () => {
         { type: 'pageview', nav: 'spa', url: server.url('/shop/checkout'), ref: server.url('/shop/cart') },
         { type: 'pageview', nav: 'spa', url: server.url('/shop/checkout/thanks?order=7') },
         { type: 'goal', goal: { id: 'browsed', role: 'micro' } },
-        { type: 'goal', goal: { id: 'purchase', role: 'macro', assists: ['browsed'], funnel: [true, true] } },
+        { type: 'goal', goal: { id: 'purchase', role: 'macro', assists: expect.arrayContaining(['browsed']), funnel: [true, true] } },
       ],
     });
     expect(new Set(hits.slice(0, 3).map((h) => h.pid)).size).toBe(3);
@@ -220,10 +221,12 @@ describe('the script tag', () => {
       return e;
     });
     expect(errors).toHaveLength(1);
-    const text = errors[0].text;
-    expect(text).toContain('goals[1].supports: unknown macro goal "purchse" (known: purchase)');
-    expect(text).toContain('goals[2].url.regex: not a valid regular expression: "("');
-    expect(text).toContain('goals[3].kind: unknown goal kind "pageviews"');
+    expect(errors[0].text).toBe([
+      '[goalpost] invalid config, goalpost is not running:',
+      '  - goals[1].supports: unknown macro goal "purchse" (known: purchase, bad, odd)',
+      '  - goals[2].url.regex: not a valid regular expression: "("',
+      '  - goals[3].kind: unknown goal kind "pageviews" (use destination, duration, pagesPerSession or event)',
+    ].join('\n'));
     await page.waitForTimeout(1200);
     expect(server.collector.requests).toHaveLength(0);
   });
