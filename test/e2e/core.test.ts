@@ -231,3 +231,44 @@ describe('the script tag', () => {
     expect(server.collector.requests).toHaveLength(0);
   });
 });
+
+describe('session', () => {
+  test('tabs of one origin share the client and the session', async () => {
+    serveShop();
+    await open('/shop/');
+    await expectHits(server.collector, { expected: [{ type: 'pageview' }] });
+    const tab = await browser.newPage();
+    try {
+      await tab.goto(server.url('/shop/cart'));
+      const [a, b] = await expectHits(server.collector, {
+        expected: [{ type: 'pageview', url: server.url('/shop/') }, { type: 'pageview', url: server.url('/shop/cart') }],
+      });
+      expect(b.cid).toBe(a.cid);
+      expect(b.sid).toBe(a.sid);
+      expect(b.pid).not.toBe(a.pid);
+      expect(b.seq).toBeGreaterThan(a.seq);
+      expectNoPageErrors(tab);
+    } finally {
+      await tab.close();
+    }
+  });
+
+  test('where localStorage is blocked, goalpost works on in memory', async () => {
+    serveShop();
+    page = await browser.newPage();
+    await page.addInitScript(() => {
+      Object.defineProperty(window, 'localStorage', {
+        get() {
+          throw new DOMException('The operation is insecure.', 'SecurityError');
+        },
+      });
+    });
+    await page.goto(server.url('/shop/'));
+    const [pv, ev, goal] = await expectHits(server.collector, {
+      action: () => page.click('#add'),
+      expected: [{ type: 'pageview' }, { type: 'event', event: { action: 'add_to_cart' } }, { type: 'goal', goal: { id: 'add_to_cart' } }],
+    });
+    expect(new Set([pv.sid, ev.sid, goal.sid]).size).toBe(1);
+    expect([pv.seq, ev.seq, goal.seq]).toEqual([1, 2, 3]);
+  });
+});
