@@ -10,18 +10,20 @@ export const matchSchema = z.union([
     .strictObject({
       equals: z.optional(z.string()),
       beginsWith: z.optional(z.string()),
-      regex: z.optional(z.string()),
+      regex: z.optional(
+        z.string().check(
+          z.superRefine((re, ctx) => {
+            if (!isValidRegex(re)) ctx.issues.push({ code: 'custom', input: re, message: `not a valid regular expression: ${JSON.stringify(re)}` });
+          }),
+        ),
+      ),
       /** Compare with case. Default false. */
       caseSensitive: z.optional(z.boolean()),
     })
     .check(
       z.superRefine((m, ctx) => {
         const ops = ['equals', 'beginsWith', 'regex'].filter((k) => (m as Record<string, unknown>)[k] !== undefined);
-        if (ops.length !== 1) {
-          ctx.issues.push({ code: 'custom', input: m, message: 'give exactly one of equals, beginsWith or regex' });
-        } else if (m.regex !== undefined && !isValidRegex(m.regex)) {
-          ctx.issues.push({ code: 'custom', input: m, path: ['regex'], message: `not a valid regular expression: ${JSON.stringify(m.regex)}` });
-        }
+        if (ops.length !== 1) ctx.issues.push({ code: 'custom', input: m, message: 'give exactly one of equals, beginsWith or regex' });
       }),
     ),
 ]);
@@ -233,14 +235,24 @@ export type ParseResult = { ok: true; config: ResolvedConfig } | { ok: false; pr
 export function parseConfig(input: unknown): ParseResult {
   const result = configSchema.safeParse(input);
   if (result.success) return { ok: true, config: result.data };
-  return { ok: false, problems: result.error.issues.map((issue) => describeIssue(issue, input)) };
+  // Top-level fields first, then goal by goal, as a marketer reads the JSON.
+  const rank = (i: Issue) => (i.path[0] === 'goals' && typeof i.path[1] === 'number' ? 1 + i.path[1] : 0);
+  const issues = [...result.error.issues].sort((a, b) => rank(a) - rank(b));
+  return { ok: false, problems: issues.map((issue) => describeIssue(issue, input)) };
 }
 
 type Issue = z.core.$ZodIssue;
 
 function describeIssue(issue: Issue, input: unknown): string {
-  const path = formatPath(issue.path);
-  return `${path || 'config'}: ${issueWords(issue, input)}`;
+  const inner = innermost(issue);
+  return `${formatPath(inner.path) || 'config'}: ${issueWords(inner, input)}`;
+}
+
+/** A union that failed on a shape it almost had (a Match object with a bad regex): report that shape's problem. */
+function innermost(issue: Issue): Issue {
+  if (issue.code !== 'invalid_union') return issue;
+  const inner = ((issue as { errors?: Issue[][] }).errors ?? []).flat().find((e) => e.code !== 'invalid_type');
+  return inner ? innermost({ ...inner, path: [...issue.path, ...inner.path] } as Issue) : issue;
 }
 
 function issueWords(issue: Issue, input: unknown): string {
@@ -259,8 +271,6 @@ function issueWords(issue: Issue, input: unknown): string {
           ? 'a goal needs a "kind": destination, duration, pagesPerSession or event'
           : `unknown goal kind ${JSON.stringify(kind)} (use destination, duration, pagesPerSession or event)`;
       }
-      const inner = ((issue as { errors?: Issue[][] }).errors ?? []).flat().find((e) => e.code !== 'invalid_type');
-      if (inner) return issueWords({ ...inner, path: [...issue.path, ...inner.path] } as Issue, input);
       return `has the wrong form, got ${describeValue(valueAt(input, issue.path))}`;
     }
     case 'unrecognized_keys':
