@@ -35,8 +35,8 @@ describe('debug explanations', () => {
     t = startTracker({ debug: true, goals: goals as never }, recordingFetch());
     expect(explained()).toEqual([
       'page view "/checkout/thanks?id=1": no goal converted' +
-        '\n  destination "purchase": "/checkout/thanks?id=1" did not match beginsWith "/checkout/thank-you"' +
-        '\n  pagesPerSession "browsed": 1 of 3 pages',
+        '\n  pagesPerSession "browsed": 1 of 3 pages' +
+        '\n  destination "purchase": "/checkout/thanks?id=1" did not match beginsWith "/checkout/thank-you"',
     ]);
   });
 
