@@ -20,8 +20,9 @@ export function createRateLimiter({ burst, perSecond }, { now = Date.now, maxKey
   const buckets = new Map();
   const refillPerMs = perSecond / 1000;
 
+  // A clock that steps back (NTP) must not drain buckets: time only moves forward here.
   /** @param {{ tokens: number, at: number }} b @param {number} t */
-  const level = (b, t) => Math.min(burst, b.tokens + (t - b.at) * refillPerMs);
+  const level = (b, t) => Math.min(burst, b.tokens + Math.max(0, t - b.at) * refillPerMs);
 
   /** Full buckets carry no state worth keeping: forget them so the map stays small. @param {number} t */
   function prune(t) {
@@ -43,7 +44,7 @@ export function createRateLimiter({ burst, perSecond }, { now = Date.now, maxKey
       buckets.set(key, b);
     }
     b.tokens = level(b, t);
-    b.at = t;
+    b.at = Math.max(b.at, t);
     if (b.tokens >= 1) {
       b.tokens -= 1;
       return 0;

@@ -432,13 +432,13 @@ const DAY = 86_400_000;
  */
 export function parseRange(q, now) {
   const today = new Date(now).toISOString().slice(0, 10);
-  const to = q.get('to') || today;
-  const from = q.get('from') || new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY).toISOString().slice(0, 10);
   const site = q.get('site') || null;
-  const valid = (/** @type {string} */ d) => DATE.test(d) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
-  for (const [name, value] of [['from', from], ['to', to]]) {
-    if (!valid(value)) return { from: today, to: today, site, error: `${name} must be a date like 2025-11-30, got ${JSON.stringify(value)}` };
-  }
+  const valid = (/** @type {string} */ d) => DATE.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
+  const refuse = (/** @type {string} */ name, /** @type {string} */ value) => ({ from: today, to: today, site, error: `${name} must be a date like 2025-11-30, got ${JSON.stringify(value)}` });
+  const to = q.get('to') || today;
+  if (!valid(to)) return refuse('to', to);
+  const from = q.get('from') || new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY).toISOString().slice(0, 10);
+  if (!valid(from)) return refuse('from', from);
   if (from > to) return { from, to, site, error: `from (${from}) is after to (${to})` };
   return { from, to, site };
 }
