@@ -29,7 +29,7 @@ export function createRateLimiter({ burst, perSecond }, { now = Date.now, maxKey
     for (const [key, b] of buckets) if (level(b, t) >= burst) buckets.delete(key);
     // Still too many (a flood of distinct keys): drop the oldest, which errs on the side of letting requests in.
     for (const key of buckets.keys()) {
-      if (buckets.size <= maxKeys) break;
+      if (buckets.size < maxKeys) break;
       buckets.delete(key);
     }
   }

@@ -40,7 +40,7 @@ const day = (h: number, m = 0) => Date.UTC(2025, 10, 10, h, m); // 10 Nov 2025, 
  * | s3    | 3000 n.i. / 900 n.i.           | add_to_cart             | -                  | /cart                   |
  * | s4    | no timing: unknown / unknown   | engaged                 | newsletter         | -                       |
  * | s5    | 2000 good / 500 good           | -                       | purchase 60        | thanks only (deep link) |
- * | s6    | 4500 poor / 700 good           | -                       | -                  | -                       |
+ * | s6    | 4500 poor / 700 good           | -                       | -                  | /checkout, then /cart   |
  * | s7    | 5000, replaced by 2400: good / 850 n.i. | add_to_cart    | purchase 40, reported twice | /cart, /checkout, thanks |
  * | s10   | 1000 good / 100 good, client clock 1 h slow | -          | -                  | -                       |
  * | s8    | starts 9 Nov 23:59, buys 10 Nov 00:01: belongs to 9 Nov, not in the 10 Nov report       |
@@ -65,7 +65,8 @@ function visits() {
     .goal('engaged', engaged)
     .goal('newsletter', { kind: 'event', role: 'macro', assists: ['engaged'] });
   const s5 = visit('s5', day(13)).page('/checkout/thanks', { lcp: 2000, ttfb: 500 }).goal('purchase', purchase(60, [], [false, false]));
-  const s6 = visit('s6', day(14)).page('/', { lcp: 4500, ttfb: 700 });
+  // Checkout before cart: reaches the funnel's first step, never its second after it.
+  const s6 = visit('s6', day(14)).page('/', { lcp: 4500, ttfb: 700 }).page('/checkout').page('/cart');
   const s7 = visit('s7', day(15))
     .page('/products/chair', { lcp: 5000, ttfb: 850 })
     .goal('add_to_cart', addToCart)
@@ -73,8 +74,8 @@ function visits() {
     .page('/checkout')
     .page('/checkout/thanks')
     .goal('purchase', purchase(40, ['add_to_cart'], [true, true]))
-    // A second tab reported the same conversion: it counts once.
-    .goal('purchase', purchase(40, ['add_to_cart'], [true, true]));
+    // A second tab reported the conversion again (with another value): the first report counts.
+    .goal('purchase', purchase(45, ['add_to_cart'], [true, true]));
   // The landing page's timing hit, sent again after 60 s with the final LCP: it replaces the first.
   s7.hits.push({ ...s7.hits[1], id: 'hit-s7-timing-2', ts: s7.end + 60_000, seq: 99, timing: { lcp: 2400, ttfb: 850 } });
   const s10 = visit('s10', day(0, 30) - 3_600_000).page('/', { lcp: 1000, ttfb: 100 });
@@ -123,15 +124,15 @@ describe('the report for 10 Nov 2025, site shop', () => {
   test('counts the sessions that started that day, by the corrected clock', () => {
     // s1-s7 and s10 (whose slow clock says 9 Nov 23:30; corrected, 10 Nov 00:30). Not s8 (9 Nov), not s9 (blog).
     expect(r.totals.sessions).toBe(8);
-    // Page views: s1 5, s2 3, s3 2, s4 2, s5 1, s6 1, s7 4, s10 1.
-    expect(r.totals.pageviews).toBe(19);
+    // Page views: s1 5, s2 3, s3 2, s4 2, s5 1, s6 3, s7 4, s10 1.
+    expect(r.totals.pageviews).toBe(21);
     expect(r.range).toEqual({ from: '2025-11-10', to: '2025-11-10', timezone: 'UTC' });
     expect(r.sites).toEqual(['blog', 'shop']);
   });
 
   test('macro goals: sessions, conversions, rate and value', () => {
     expect(r.macroGoals).toEqual([
-      // Converted: s1, s5, s7 = 3 of 8 = 0.375. Value 40 + 60 + 40 = 140 (s7's second report not counted).
+      // Converted: s1, s5, s7 = 3 of 8 = 0.375. Value 40 + 60 + 40 = 140 (s7's second report, 45, not counted).
       { id: 'purchase', name: 'Purchase', sessions: 8, conversions: 3, rate: 0.375, value: 140, currency: 'EUR', valueByCurrency: { EUR: 140 } },
       // Converted: s4 = 1 of 8 = 0.125; the goal has no value.
       { id: 'newsletter', name: 'Newsletter sign-up', sessions: 8, conversions: 1, rate: 0.125, value: 0, currency: 'EUR', valueByCurrency: {} },
@@ -182,8 +183,9 @@ describe('the report for 10 Nov 2025, site shop', () => {
         name: 'Purchase',
         source: 'pageviews',
         steps: [
-          // Cart: s1, s2, s3, s7 = 4; of those s1, s2, s7 went on to /checkout: 1 left (s3), 1/4.
-          { name: 'Cart', isGoal: false, sessions: 4, next: 3, dropOff: 1, dropOffRate: 0.25 },
+          // Cart: s1, s2, s3, s6, s7 = 5; of those s1, s2, s7 went on to /checkout: 2 left (s3, and s6 whose
+          // checkout came before the cart), 2/5.
+          { name: 'Cart', isGoal: false, sessions: 5, next: 3, dropOff: 2, dropOffRate: 0.4 },
           // Checkout: 3; s1 and s7 bought: 1 left (s2), 1/3.
           { name: 'Checkout', isGoal: false, sessions: 3, next: 2, dropOff: 1, dropOffRate: 0.3333 },
           { name: 'Purchase', isGoal: true, sessions: 2 },
