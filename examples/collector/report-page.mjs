@@ -203,7 +203,7 @@ function speedSentence(goal, bars) {
   const good = bars.find((b) => b.id === 'good');
   const poor = bars.find((b) => b.id === 'poor');
   if (!good?.sessions || !poor?.sessions) return 'Not enough measured sessions in both the good and poor groups to compare.';
-  return `Sessions landing on a fast page (good) converted to ${goal} at ${pct(good.rate)} (${good.sessions} sessions); on a slow page (poor) at ${pct(poor.rate)} (${poor.sessions} sessions).`;
+  return `Sessions landing on a fast page (good) converted to ${goal} at ${pct(good.rate)} (${count(good.sessions, 'session')}); on a slow page (poor) at ${pct(poor.rate)} (${count(poor.sessions, 'session')}).`;
 }
 
 /**
