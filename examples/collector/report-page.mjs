@@ -151,8 +151,8 @@ function funnelSection(f) {
   const max = Math.max(1, ...f.steps.map((s) => s.sessions));
   const rows = f.steps.map((s, i) => {
     const lost =
-      'dropOff' in s && s.dropOff !== undefined
-        ? `<td class="num">${s.dropOff}<br><span class="muted">${pct(s.dropOffRate ?? null)} left here</span></td>`
+      s.dropOff !== null
+        ? `<td class="num">${s.dropOff}<br><span class="muted">${pct(s.dropOffRate)} left here</span></td>`
         : `<td class="num muted">${s.isGoal ? '' : 'n/a'}</td>`;
     return `<tr${s.isGoal ? ' class="goal"' : ''}>
       <th scope="row">${s.isGoal ? `Converted: ${esc(s.name)}` : `${i + 1}. ${esc(s.name)}`}</th>

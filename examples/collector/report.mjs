@@ -259,7 +259,10 @@ function pageviewFunnel(goal, sessions) {
       name: i < goal.funnel.length ? goal.funnel[i].name : goal.name,
       isGoal: i === goal.funnel.length,
       sessions: count,
-      ...(i < goal.funnel.length ? { next: counts[i + 1], dropOff: count - counts[i + 1], dropOffRate: ratio(count - counts[i + 1], count) } : {}),
+      // The goal row has no next step.
+      next: i < goal.funnel.length ? counts[i + 1] : null,
+      dropOff: i < goal.funnel.length ? count - counts[i + 1] : null,
+      dropOffRate: i < goal.funnel.length ? ratio(count - counts[i + 1], count) : null,
     })),
     completed,
     conversions,
@@ -267,6 +270,9 @@ function pageviewFunnel(goal, sessions) {
     conversionsOutsideFunnel: conversions - completed,
   };
 }
+
+/** Only converters report these steps: nobody is seen leaving. */
+const noDropOff = { next: null, dropOff: null, dropOffRate: null };
 
 /**
  * Without the config the collector cannot tell which page views were funnel
@@ -288,8 +294,8 @@ function conversionFunnel(goal, sessions) {
     name: goal.name,
     source: 'conversions',
     steps: [
-      ...Array.from({ length }, (_, i) => ({ name: `Step ${i + 1}`, isGoal: false, sessions: funnels.filter((f) => f[i] === true).length })),
-      { name: goal.name, isGoal: true, sessions: conversions },
+      ...Array.from({ length }, (_, i) => ({ name: `Step ${i + 1}`, isGoal: false, sessions: funnels.filter((f) => f[i] === true).length, ...noDropOff })),
+      { name: goal.name, isGoal: true, sessions: conversions, ...noDropOff },
     ],
     completed: funnels.filter((f) => f.length === length && f.every(Boolean)).length,
     conversions,
@@ -324,7 +330,8 @@ function speedBuckets(metric, t, sessions, macros) {
     { id: 'poor', label: `Poor (> ${secs(t.poor)})`, test: (/** @type {number} */ v) => v > t.poor },
   ];
   /** @type {Map<string, Session[]>} */
-  const members = new Map([...buckets.map((b) => [b.id, /** @type {Session[]} */ ([])]), ['unknown', []]]);
+  const members = new Map();
+  for (const id of [...buckets.map((b) => b.id), 'unknown']) members.set(id, []);
   for (const s of sessions) {
     const v = landingSpeed(s)[metric];
     const b = v === null ? undefined : buckets.find((b) => b.test(v));

@@ -94,6 +94,7 @@ export async function startCollector(options = {}) {
     now = Date.now,
     log = console,
   } = options;
+  /** @type {{ perIp?: BucketSize | false, perClient?: BucketSize | false }} */
   const limits = options.rateLimit === false ? { perIp: false, perClient: false } : { ...DEFAULTS.rateLimit, ...options.rateLimit };
   const perIp = limits.perIp ? createRateLimiter(limits.perIp, { now }) : null;
   const perClient = limits.perClient ? createRateLimiter(limits.perClient, { now }) : null;

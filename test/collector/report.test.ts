@@ -188,7 +188,7 @@ describe('the report for 10 Nov 2025, site shop', () => {
           { name: 'Cart', isGoal: false, sessions: 5, next: 3, dropOff: 2, dropOffRate: 0.4 },
           // Checkout: 3; s1 and s7 bought: 1 left (s2), 1/3.
           { name: 'Checkout', isGoal: false, sessions: 3, next: 2, dropOff: 1, dropOffRate: 0.3333 },
-          { name: 'Purchase', isGoal: true, sessions: 2 },
+          { name: 'Purchase', isGoal: true, sessions: 2, next: null, dropOff: null, dropOffRate: null },
         ],
         completed: 2,
         // 3 purchases, s5 came straight to the thanks page.
@@ -304,9 +304,9 @@ describe('without the site config', () => {
           name: 'Purchase',
           source: 'conversions',
           steps: [
-            { name: 'Step 1', isGoal: false, sessions: 2 },
-            { name: 'Step 2', isGoal: false, sessions: 2 },
-            { name: 'Purchase', isGoal: true, sessions: 3 },
+            { name: 'Step 1', isGoal: false, sessions: 2, next: null, dropOff: null, dropOffRate: null },
+            { name: 'Step 2', isGoal: false, sessions: 2, next: null, dropOff: null, dropOffRate: null },
+            { name: 'Purchase', isGoal: true, sessions: 3, next: null, dropOff: null, dropOffRate: null },
           ],
           completed: 2,
           conversions: 3,

@@ -76,7 +76,7 @@ let counter = 0;
 /** Unique, valid hit ids (the schema wants 8 to 64 characters). */
 export const nextId = () => `hit-${String(++counter).padStart(6, '0')}`;
 
-export function payload(hits: unknown[], { site = 'shop', sentAt = hits.length ? Math.max(...hits.map((h: any) => h.ts)) : 0, dropped = 0 } = {}) {
+export function payload<H>(hits: H[], { site = 'shop', sentAt = hits.length ? Math.max(...hits.map((h: any) => h.ts)) : 0, dropped = 0 } = {}) {
   return { v: 1, site, sentAt, dropped, hits };
 }
 
