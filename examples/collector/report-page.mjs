@@ -136,7 +136,11 @@ export function microSentence(name, s) {
   if (s.reached.sessions === 0) return `No session reached ${name} in these dates.`;
   if (s.notReached.sessions === 0) return `Every session reached ${name}, so there is nothing to compare with.`;
   const base = `Sessions that reached ${name} converted to ${s.name} at ${pct(s.reached.rate)} vs ${pct(s.notReached.rate)} for those that didn't`;
-  if (s.lift !== null) return `${base} (${s.lift >= 1 ? `${fmtLift(s.lift)}× as often` : `${fmtLift(1 / s.lift)}× less often`}).`;
+  if (s.lift !== null) {
+    if (s.lift >= 1.1) return `${base} (${fmtLift(s.lift)}× as often).`;
+    if (s.lift <= 1 / 1.1) return `${base} (${fmtLift(1 / s.lift)}× less often).`;
+    return `${base}: about the same.`;
+  }
   if ((s.reached.rate ?? 0) > 0) return `${base}: only sessions that reached it converted.`;
   return `${base}.`;
 }
@@ -213,7 +217,7 @@ function speedSentence(goal, bars) {
  */
 function barChart(bars, label) {
   const w = 560;
-  const h = 230;
+  const h = 246;
   const top = 28;
   const plot = 140;
   const slot = w / bars.length;
@@ -224,12 +228,15 @@ function barChart(bars, label) {
     const bh = b.rate ? Math.max(1, (b.rate / max) * plot) : 0;
     const y = top + plot - bh;
     const cx = i * slot + slot / 2;
+    // "Needs improvement (≤ 4 s)" on two lines, so neighbouring labels do not collide.
+    const [, name, range] = /^(.*?)(?: \((.*)\))?$/.exec(b.label) ?? [b.label, b.label, ''];
     return `<g class="bar ${b.id}">
       <title>${esc(`${b.label}: ${pct(b.rate)} (${b.conversions} of ${b.sessions} sessions)`)}</title>
       <rect x="${f1(x)}" y="${f1(y)}" width="${f1(barW)}" height="${f1(bh)}"></rect>
       <text class="value" x="${f1(cx)}" y="${f1(y - 6)}" text-anchor="middle">${b.sessions ? pct(b.rate) : '–'}</text>
-      <text class="label" x="${f1(cx)}" y="${top + plot + 18}" text-anchor="middle">${esc(b.label)}</text>
-      <text class="n" x="${f1(cx)}" y="${top + plot + 36}" text-anchor="middle">${count(b.sessions, 'session')}</text>
+      <text class="label" x="${f1(cx)}" y="${top + plot + 18}" text-anchor="middle">${esc(name)}</text>
+      <text class="range" x="${f1(cx)}" y="${top + plot + 34}" text-anchor="middle">${esc(range ?? '')}</text>
+      <text class="n" x="${f1(cx)}" y="${top + plot + 52}" text-anchor="middle">${count(b.sessions, 'session')}</text>
     </g>`;
   });
   return `<svg class="bars" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(label)}">

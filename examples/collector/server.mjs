@@ -501,6 +501,8 @@ function shop(ctx, req, res, route) {
   const found = resolveStatic(ctx.staticRoot, below);
   if (found && 'redirect' in found) return redirect(res, (decoded.startsWith('/shop/') ? '/shop' : '') + found.redirect);
   if (found) return sendFile(req, res, found.file);
+  // Browsers ask for it on every page, the report included: no icon, no 404 in the console.
+  if (decoded === '/favicon.ico') return res.writeHead(204).end();
   if (decoded === '/' || decoded === '/shop/') {
     return sendHtml(req, res, 404, `<!doctype html><meta charset="utf-8"><title>No shop yet</title>
 <p>The demo shop is not here yet (${escape(path.relative(repoRoot, path.join(ctx.staticRoot, 'index.html')))} is missing).</p>

@@ -85,8 +85,8 @@ CREATE VIEW IF NOT EXISTS conversions AS
 `;
 
 /**
- * @typedef {import('./server.mjs').Payload} Payload
- * @typedef {import('./server.mjs').Hit} Hit
+ * @typedef {import('goalpost/schema').Payload} Payload
+ * @typedef {import('goalpost/schema').Hit} Hit
  * @typedef {{ id: number, site: string, from: number, to: number | null, note: string | null }} SimulatedRange
  * @typedef {{ stored: number, duplicates: number }} InsertResult
  */
