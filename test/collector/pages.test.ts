@@ -193,3 +193,29 @@ describe('the report page', () => {
     expect(list.ranges).toHaveLength(1);
   });
 });
+
+describe('the goal config', () => {
+  test("is read from the shop's index.html config script, for each report", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'goalpost-shop-'));
+    const page = (goals: unknown) => `<!doctype html><script type="application/json" id="goalpost-config">${JSON.stringify({ endpoint: '/collect', goals })}</script>`;
+    fs.writeFileSync(path.join(root, 'index.html'), page([{ id: 'purchase', kind: 'destination', url: '/thanks' }, { id: 'add_to_cart', name: 'Added to cart', kind: 'event', supports: 'purchase', event: { action: 'add_to_cart' } }]));
+    const c = await startTestCollector({ staticRoot: root });
+    try {
+      const get = async () => (await fetch(`${c.url}/api/report`)).json();
+      let r = await get();
+      expect(r.config).toEqual({ source: path.relative(process.cwd(), path.join(root, 'index.html')), problems: [] });
+      // Declared goals show before anyone reached them.
+      expect(r.macroGoals.map((g: any) => [g.id, g.conversions])).toEqual([['purchase', 0]]);
+      expect(r.microGoals.map((g: any) => [g.id, g.name, g.supports.map((s: any) => s.goal)])).toEqual([['add_to_cart', 'Added to cart', ['purchase']]]);
+
+      // Edited while the collector runs: a broken config is reported, and goals then come from the hits.
+      fs.writeFileSync(path.join(root, 'index.html'), page([{ id: 'add_to_cart', kind: 'event', supports: 'purchse', event: { action: 'add_to_cart' } }]));
+      r = await get();
+      expect(r.config.problems).toEqual(['goals[0].supports: unknown macro goal "purchse" (known: none)']);
+      expect(r.macroGoals).toEqual([]);
+    } finally {
+      await c.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
