@@ -22,7 +22,7 @@ import { createRateLimiter } from './rate-limit.mjs';
 import { buildReport } from './report.mjs';
 import { renderReportPage } from './report-page.mjs';
 import { resolveStatic, sendFile } from './static-files.mjs';
-import { openStore } from './store.mjs';
+import { openStore, UnstorableError } from './store.mjs';
 
 /** @typedef {import('goalpost/schema').Payload} Payload */
 /** @typedef {import('goalpost/schema').Hit} Hit */
@@ -276,6 +276,7 @@ async function collect(ctx, req, res) {
   try {
     result = ctx.store.insertPayload(payload, { receivedAt, skew, applied });
   } catch (error) {
+    if (error instanceof UnstorableError) return sendJson(res, 400, { error: 'nothing was stored', issues: [error.message] });
     // Busy or full disk: nothing was written (one transaction). 503 makes the SDK retry later.
     ctx.log.error('goalpost collector: could not store a batch:', error);
     res.setHeader('Retry-After', '5');

@@ -121,21 +121,34 @@ export function openStore(dbPath) {
       @ttfb, @fcp, @lcp, @inp, @cls, @event, @goal, @timing, @speed, @batch_id
     )`);
 
+  /** @type {(rows: ReturnType<typeof hitRow>[], batch: { receivedAt: number, site: string, sentAt: number, skew: number, dropped: number }) => InsertResult} */
+  const insertRows = db.transaction((rows, { receivedAt, site, sentAt, skew, dropped }) => {
+    const batchId = Number(insertBatch.run(receivedAt, site, sentAt, skew, rows.length, dropped).lastInsertRowid);
+    let stored = 0;
+    for (const row of rows) stored += insertHit.run({ ...row, batch_id: batchId }).changes;
+    setStored.run(stored, batchId);
+    return { stored, duplicates: rows.length - stored };
+  });
+
   /**
    * Stores a validated payload in one transaction: all of it or, on error, none.
-   * @type {(payload: Payload, clock: { receivedAt: number, skew: number, applied: number }) => InsertResult}
+   * Throws UnstorableError (nothing written) for a hit that cannot be stored, such as props nested too deep to serialise.
+   * @param {Payload} payload
+   * @param {{ receivedAt: number, skew: number, applied: number }} clock
+   * @returns {InsertResult}
    */
-  const insertPayload = db.transaction((payload, { receivedAt, skew, applied }) => {
-    const batchId = Number(insertBatch.run(receivedAt, payload.site, payload.sentAt, skew, payload.hits.length, payload.dropped).lastInsertRowid);
-    let stored = 0;
-    for (const hit of payload.hits) {
+  const insertPayload = (payload, { receivedAt, skew, applied }) => {
+    const rows = payload.hits.map((hit, i) => {
       // A corrected time after the request arrived means the client's clock jumped: cap it.
       const tsCorrected = Math.min(Math.round(hit.ts + applied), receivedAt);
-      stored += insertHit.run(hitRow(hit, { site: payload.site, sentAt: payload.sentAt, receivedAt, skew, tsCorrected, batchId })).changes;
-    }
-    setStored.run(stored, batchId);
-    return { stored, duplicates: payload.hits.length - stored };
-  });
+      try {
+        return hitRow(hit, { site: payload.site, sentAt: payload.sentAt, receivedAt, skew, tsCorrected });
+      } catch (error) {
+        throw new UnstorableError(`hits[${i}]: cannot be stored (${/** @type {Error} */ (error).message})`);
+      }
+    });
+    return insertRows(rows, { receivedAt, site: payload.site, sentAt: payload.sentAt, skew, dropped: payload.dropped });
+  };
 
   const upsertSimulated = db.prepare(`INSERT INTO simulated (site, started_at, ended_at, note) VALUES (@site, @from, @to, @note)
     ON CONFLICT (site, started_at) DO UPDATE SET ended_at = excluded.ended_at, note = COALESCE(excluded.note, note)
@@ -160,12 +173,17 @@ export function openStore(dbPath) {
 
 /** @typedef {ReturnType<typeof openStore>} Store */
 
+/** A hit the schema accepts but the store cannot keep: the client's fault, not a reason to retry. */
+export class UnstorableError extends Error {
+  name = 'UnstorableError';
+}
+
 /**
  * One `hits` row: the JSON parts as received, plus the fields reports filter on.
  * @param {Hit} hit
- * @param {{ site: string, sentAt: number, receivedAt: number, skew: number, tsCorrected: number, batchId: number }} meta
+ * @param {{ site: string, sentAt: number, receivedAt: number, skew: number, tsCorrected: number }} meta
  */
-function hitRow(hit, { site, sentAt, receivedAt, skew, tsCorrected, batchId }) {
+function hitRow(hit, { site, sentAt, receivedAt, skew, tsCorrected }) {
   const event = hit.type === 'event' ? hit.event : undefined;
   const goal = hit.type === 'goal' ? hit.goal : undefined;
   const timing = hit.type === 'timing' ? hit.timing : hit.type === 'goal' ? hit.speed : undefined;
@@ -205,7 +223,6 @@ function hitRow(hit, { site, sentAt, receivedAt, skew, tsCorrected, batchId }) {
     goal: goal ? JSON.stringify(goal) : null,
     timing: hit.type === 'timing' ? JSON.stringify(hit.timing) : null,
     speed: hit.type === 'goal' ? JSON.stringify(hit.speed) : null,
-    batch_id: batchId,
   };
 }
 

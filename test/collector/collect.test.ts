@@ -200,6 +200,36 @@ describe('bad input is refused with a reason, and nothing of it is stored', () =
   });
 });
 
+describe('storage failures', () => {
+  test('a batch is stored whole or not at all; a write failure is a 503 the client retries', async () => {
+    c = await startTestCollector();
+    // Fail the third hit of a batch, as a full disk would.
+    c.store.db.exec("CREATE TRIGGER fail BEFORE INSERT ON hits WHEN NEW.seq = 3 BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    const res = await post(c, payload([1, 2, 3, 4].map((seq) => pageviewHit({ seq }))));
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(c.rows()).toHaveLength(0);
+    const db = new Database(c.dbPath, { readonly: true });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM batches').get()).toEqual({ n: 0 });
+    db.close();
+
+    c.store.db.exec('DROP TRIGGER fail');
+    expect((await post(c, payload([1, 2, 3, 4].map((seq) => pageviewHit({ seq }))))).status).toBe(204);
+    expect(c.rows()).toHaveLength(4);
+  });
+
+  test('a hit the schema lets through but nobody can store (props nested 20,000 deep) is a 400, not a retry', async () => {
+    c = await startTestCollector();
+    const deep = `${'{"x":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
+    const hit = { ...pageviewHit(), type: 'event', event: { action: 'nested', props: { deep: 'DEEP' } } };
+    // Built as text: JSON.stringify cannot write it either.
+    const res = await post(c, JSON.stringify(payload([pageviewHit({ seq: 2 }), hit])).replace('"DEEP"', deep));
+    expect(res.status).toBe(400);
+    expect(res.json.issues).toEqual(['hits[1]: cannot be stored (Maximum call stack size exceeded)']);
+    expect(c.rows()).toHaveLength(0);
+  });
+});
+
 describe('clock skew', () => {
   test('a client clock off by more than 2 s is corrected with sentAt; ts is kept as sent', async () => {
     c = await startTestCollector();
