@@ -73,25 +73,33 @@ export function isDoNotTrack(nav: Navigator | undefined = globalThis.navigator):
   return dnt === '1' || dnt === 'yes' || n.globalPrivacyControl === true;
 }
 
-/** Where a submitted GET form's secret field names wait for the next page (sessionStorage). */
+/**
+ * Where the secret field names of GET forms submitted in this tab are kept
+ * (sessionStorage), so later URLs and referrers of the tab drop them too.
+ */
 export const FORM_KEY = 'goalpost.strip';
 // Fields whose value is a secret by declaration, whatever their name.
 const SECRET_FIELDS = 'input[type=password],[autocomplete*=password],[autocomplete*=cc-],[autocomplete=one-time-code]';
 
+/** The names kept under FORM_KEY, lower case. */
+export function secretFieldNames(stored: string | null): string[] {
+  return stored ? stored.toLowerCase().split(',').filter(Boolean) : [];
+}
+
 /**
  * A GET form puts its fields into the next page's URL. On submit, hands
  * `save` the names (never the values) of the form's password, card-number
- * and one-time-code fields, comma-separated, so the next page strips them.
+ * and one-time-code fields, so that page and later ones strip them.
  * Returns stop().
  */
-export function onSecretFormFields(doc: Document, save: (names: string) => void): () => void {
+export function onSecretFormFields(doc: Document, save: (names: string[]) => void): () => void {
   const onSubmit = (e: Event) => {
     try {
       const form = e.target as HTMLFormElement;
       // getAttribute, not form.method: a field named "method" shadows the property.
       if ((form.getAttribute('method') || 'get').toLowerCase() !== 'get') return;
-      const names = Array.from(form.querySelectorAll(SECRET_FIELDS), (el) => el.getAttribute('name')).filter(Boolean);
-      if (names.length) save(names.join());
+      const names = Array.from(form.querySelectorAll(SECRET_FIELDS), (el) => el.getAttribute('name')).filter(Boolean) as string[];
+      if (names.length) save(names);
     } catch {
       /* not a form we can read: nothing to remember */
     }

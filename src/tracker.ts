@@ -8,7 +8,7 @@ import { guard } from './lib/guard';
 import { debugLog, warn } from './lib/log';
 import { safeStorage, type KeyValue } from './lib/safeStorage';
 import { createConsent, CONSENT_KEY, type ConsentChoice } from './consent';
-import { createParamFilter, FORM_KEY, isDoNotTrack, onSecretFormFields, stripUrl } from './privacy';
+import { createParamFilter, FORM_KEY, isDoNotTrack, onSecretFormFields, secretFieldNames, stripUrl } from './privacy';
 import type { Hit, NavType } from './schema';
 import { createSession, CLIENT_KEY, SESSION_KEY, type SessionRecord } from './session';
 import { onDomEvents, type DomEvent, type DomGoals } from './signals/domEvents';
@@ -84,6 +84,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
       delivery?.clear();
       delivery?.stop();
       delivery = undefined;
+      tabStore.remove(FORM_KEY);
       clock.disarm();
     },
   });
@@ -102,11 +103,17 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   let session = newSession();
 
   const engine = createEngine(config.goals);
-  // Secret fields of a GET form submitted on the previous page are in this page's URL.
-  const formFields = tabStore.get(FORM_KEY);
-  tabStore.remove(FORM_KEY);
-  const isPersonal = createParamFilter(formFields ? [...config.privacy.stripQueryParams, ...formFields.split(',')] : config.privacy.stripQueryParams);
-  stops.push(onSecretFormFields(doc, (names) => mode() === 'on' && tabStore.set(FORM_KEY, names)));
+  // Secret fields of GET forms submitted in this tab are in the URLs (and referrers) that follow.
+  const secret = new Set(secretFieldNames(tabStore.get(FORM_KEY)));
+  if (mode() === 'off') tabStore.remove(FORM_KEY);
+  const isListed = createParamFilter(config.privacy.stripQueryParams);
+  const isPersonal = (name: string) => isListed(name) || secret.has(name.trim().toLowerCase());
+  stops.push(
+    onSecretFormFields(doc, (names) => {
+      for (const n of names) secret.add(n.toLowerCase());
+      if (mode() === 'on') tabStore.set(FORM_KEY, [...secret].join());
+    }),
+  );
   const strip = (href: string) => stripUrl(href, win.location.href, isPersonal);
   const vitals = config.timing ? createVitals() : undefined;
   if (vitals) stops.push(vitals.stop);

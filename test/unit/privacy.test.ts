@@ -99,7 +99,7 @@ describe('onSecretFormFields', () => {
   function submit(html: string): string[] {
     document.body.innerHTML = html;
     const saved: string[] = [];
-    const stop = onSecretFormFields(document, (names) => saved.push(names));
+    const stop = onSecretFormFields(document, (names) => saved.push(names.join()));
     document.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     stop();
     return saved;
