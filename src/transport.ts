@@ -27,6 +27,15 @@ export interface DeliveryOptions {
 
 /** Request bodies stay under this: keepalive fetch and sendBeacon refuse more than 64 KiB in flight. */
 export const MAX_BODY_BYTES = 60 * 1024;
+const KEEPALIVE_BYTES = 64 * 1024;
+
+/** Every request: no preflight, no cookies, no Referer (it would carry the page URL before stripping). */
+const REQUEST: RequestInit = {
+  method: 'POST',
+  headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
+  credentials: 'omit',
+  referrerPolicy: 'no-referrer',
+};
 
 const encoder = /* @__PURE__ */ (() => (typeof TextEncoder === 'function' ? new TextEncoder() : undefined))();
 const byteLength = (s: string) => (encoder ? encoder.encode(s).length : s.length * 3);
@@ -99,12 +108,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
         const payload = withDropped(batch.body, queue.takeDropped());
         let status = 0;
         try {
-          const res = await doFetch(endpoint, {
-            method: 'POST',
-            body: payload,
-            headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
-            credentials: 'omit',
-          });
+          const res = await doFetch(endpoint, { ...REQUEST, body: payload });
           status = res.status;
         } catch {
           status = 0;
@@ -130,19 +134,34 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   /** Page is going away: hand everything to sendBeacon; what it refuses stays queued. */
   const beaconAll = guard(() => {
     if (!queue.size()) return;
-    const nav = win.navigator;
-    if (typeof nav.sendBeacon !== 'function') return void send();
+    let budget = KEEPALIVE_BYTES;
     for (const { body, ids } of packBodies(queue.peek(queue.size()), site, queue.takeDropped(), maxHits, Date.now())) {
-      let ok = false;
-      try {
-        ok = nav.sendBeacon(endpoint, new Blob([body], { type: 'text/plain;charset=UTF-8' }));
-      } catch {
-        ok = false;
-      }
-      if (!ok) break;
+      if (!handOff(body, (budget -= byteLength(body)) >= 0)) break;
       queue.remove(ids);
     }
   }, 'beacon failed');
+
+  /**
+   * Gives a body to the browser to send after the page is gone: a keepalive
+   * fetch, which unlike sendBeacon omits cookies and the Referer (the page
+   * URL before stripping, SPEC section 7); sendBeacon when fetch fails at once
+   * (a page's broken fetch) or the keepalive quota is used up. True when taken.
+   */
+  function handOff(body: string, fits: boolean): boolean {
+    if (fits) {
+      try {
+        Promise.resolve(doFetch(endpoint, { ...REQUEST, body, keepalive: true })).catch(() => {});
+        return true;
+      } catch {
+        /* fall back to a beacon */
+      }
+    }
+    try {
+      return win.navigator.sendBeacon(endpoint, new Blob([body], { type: 'text/plain;charset=UTF-8' }));
+    } catch {
+      return false;
+    }
+  }
 
   const onHide = () => {
     if (win.document.visibilityState === 'hidden') beaconAll();
