@@ -43,7 +43,13 @@ export function normalizeEvent(action: unknown, props: unknown): { event?: Event
   const custom: Record<string, PropValue> = Object.create(null);
   const budget: Budget = { bytes: LIMITS.propsBytes, bad: [], cut: false };
   let count = 0;
-  for (const key of Object.keys(props)) {
+  let keys: string[] = [];
+  try {
+    keys = Object.keys(props);
+  } catch {
+    budget.bad.push('(all: they cannot be listed)');
+  }
+  for (const key of keys) {
     let v: unknown;
     try {
       v = (props as Record<string, unknown>)[key];

@@ -101,6 +101,12 @@ describe('normalizeEvent: hostile props never break serialisation', () => {
     expect(r.warnings.join()).toMatch(/"boom", "proxy"/);
   });
 
+  it('sends the event without props when the props object itself cannot be listed', () => {
+    const r = normalizeEvent('a', new Proxy({}, { ownKeys: () => { throw new Error('no'); } }));
+    expect(r.event).toEqual({ action: 'a' });
+    expect(r.warnings).toHaveLength(1);
+  });
+
   it('reads only own keys: enumerable properties on Object.prototype are ignored', () => {
     // (Not "value": that one breaks Object.defineProperty for the whole realm, test runner included.)
     const proto = Object.prototype as Record<string, unknown>;
