@@ -2,7 +2,7 @@ import type { ResolvedConfig } from './config';
 import { createEngine, type Conversion } from './engine';
 import { normalizeEvent, type TrackProps } from './eventInput';
 import type { Signal } from './goals/types';
-import { eventHit, goalHit, pageviewHit, screenClass, type HitBase } from './hits';
+import { eventHit, goalHit, pageviewHit, screenClass, timingHit, type HitBase } from './hits';
 import { createId } from './lib/createId';
 import { guard } from './lib/guard';
 import { debugLog, warn } from './lib/log';
@@ -14,7 +14,7 @@ import { onDomEvents, type DomEvent, type DomGoals } from './signals/domEvents';
 import { onPageChange } from './signals/pageviews';
 import { createSessionClock } from './signals/sessionClock';
 import { createDelivery, type Delivery } from './transport';
-import { createVitals } from './vitals';
+import { createVitals, type Reporters } from './vitals/createVitals';
 
 export type { TrackProps };
 export type ConsentChoice = 'granted' | 'denied';
@@ -42,6 +42,8 @@ export interface TrackerEnv {
   newId?: () => string;
   storage?: KeyValue;
   fetchImpl?: typeof fetch;
+  /** web-vitals' reporters (`onTTFB`, ...). */
+  reporters?: Reporters;
 }
 
 export const CONSENT_KEY = 'goalpost.consent';
@@ -75,7 +77,19 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   const engine = createEngine(config.goals);
   const isPersonal = createParamFilter(config.privacy.stripQueryParams);
   const strip = (href: string) => stripUrl(href, win.location.href, isPersonal);
-  const vitals = config.timing ? createVitals() : undefined;
+  // The page view a timing hit belongs to: the hard load or the latest bfcache restore, never an SPA view.
+  let measured: { pid: string; url: string; nav: NavType } | undefined;
+  // Called inside the hide handling, before delivery's hide flush (see createVitals): the hit is queued in time.
+  const vitals = config.timing
+    ? createVitals({
+        win,
+        reporters: env.reporters,
+        send: (timing) => {
+          const m = measured;
+          if (m) record(undefined, (base) => timingHit({ ...base, pid: m.pid, url: m.url }, m.nav, timing));
+        },
+      })
+    : undefined;
   if (vitals) stops.push(vitals.stop);
   const site = config.site || win.location.hostname;
 
@@ -154,6 +168,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
 
   function pageview(nav: NavType, href: string, ref: string | undefined): void {
     setPage(href);
+    if (nav !== 'spa') measured = { pid: page.pid, url: page.url, nav };
     const screen = screenClass(win.innerWidth || doc.documentElement.clientWidth || 0);
     const strippedRef = ref ? strip(ref) : undefined;
     record({ type: 'pageview', path: page.path }, (base) => pageviewHit(base, nav, screen, strippedRef));
