@@ -60,6 +60,9 @@ export function createEngine(goals: readonly Goal[]): Engine {
     } else if (g.kind === 'pagesPerSession') matchers.push(pagesMatcher(g));
     else matchers.push(eventMatcher(g));
   }
+  // Micro goals first: one completed by the same signal as its macro goal (the
+  // fourth page view is the thanks page) was reached on the way, so it assists.
+  matchers.sort((a, b) => Number(a.goal.supports === undefined) - Number(b.goal.supports === undefined));
 
   function convert(goal: Goal, value: number | undefined, state: GoalState): Conversion {
     const supports = supportsOf(goal);
@@ -109,8 +112,6 @@ export function createEngine(goals: readonly Goal[]): Engine {
         const result = m.test(signal, state);
         if (result) {
           conversions.push(convert(m.goal, result.value, state));
-          // Goals completed by the same signal count as earlier for the ones after them,
-          // so a micro goal declared first assists a macro goal it triggers alongside.
           state = { ...state, done: [...state.done, m.goal.id] };
         } else if (explain && m.explain) {
           const why = m.explain(signal);

@@ -139,3 +139,16 @@ describe('debug explanations', () => {
     ]);
   });
 });
+
+describe('same-signal conversions', () => {
+  test('a micro goal completed by the same page view as its macro goal assists it, whatever the declaration order', () => {
+    const e = engineFor([
+      { id: 'purchase', kind: 'destination', url: '/thanks' },
+      { id: 'browsed', kind: 'pagesPerSession', pages: 2, supports: 'purchase' },
+    ]);
+    expect(run(e, [pv('/'), pv('/thanks')]).out.map((c) => [c.id, c.assists])).toEqual([
+      ['browsed', undefined],
+      ['purchase', ['browsed']],
+    ]);
+  });
+});
