@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -9,6 +10,17 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts', 'examples/**/*.test.{ts,mjs}'],
           environment: 'jsdom',
           setupFiles: ['test/unit/setup.ts'],
+        },
+      },
+      {
+        // The reference collector (examples/collector) against real SQLite files.
+        // Its `goalpost/schema` import resolves to the source here, so these tests need no build;
+        // test/collector/script.test.ts runs it as a plain Node script against dist/ as users do.
+        resolve: { alias: { 'goalpost/schema': fileURLToPath(new URL('./src/schema.ts', import.meta.url)) } },
+        test: {
+          name: 'collector',
+          include: ['test/collector/**/*.test.ts'],
+          environment: 'node',
         },
       },
       {
