@@ -78,7 +78,9 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   const isPersonal = createParamFilter(config.privacy.stripQueryParams);
   const strip = (href: string) => stripUrl(href, win.location.href, isPersonal);
   // The page view a timing hit belongs to: the hard load or the latest bfcache restore, never an SPA view.
-  let measured: { pid: string; url: string; nav: NavType } | undefined;
+  let measured: { pid: string; url: string; nav: NavType; sid?: string } | undefined;
+  // This tab's latest session id and seq, for a hit that belongs to a session that has since timed out.
+  let last = { sid: '', seq: 0 };
   // Called inside the hide handling, before delivery's hide flush (see createVitals): the hit is queued in time.
   const vitals = config.timing
     ? createVitals({
@@ -86,7 +88,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
         reporters: env.reporters,
         send: (timing) => {
           const m = measured;
-          if (m) record(undefined, (base) => timingHit({ ...base, pid: m.pid, url: m.url }, m.nav, timing));
+          if (m) record(undefined, (base) => timingHit({ ...base, pid: m.pid, url: m.url }, m.nav, timing), m.sid);
         },
       })
     : undefined;
@@ -114,10 +116,16 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
    * The one path every hit takes: renew the session, let the engine turn the
    * signal into conversions, stamp ids and seq, hand the hits on.
    */
-  function record(signal: Signal | undefined, primary?: (base: HitBase) => Hit): void {
+  function record(signal: Signal | undefined, primary?: (base: HitBase) => Hit, belongsTo?: string): void {
     if (mode === 'off') return;
     const t = now();
     const rec: SessionRecord = { ...session.current(t) };
+    if (primary && belongsTo && belongsTo !== rec.sid) {
+      // The page's session timed out (a tab hidden an hour after it loaded): its timing
+      // goes with that session and does not start a new one.
+      const seq = last.sid === belongsTo ? ++last.seq : 1;
+      return deliver(primary({ id: newId(), ts: t, cid: session.cid, sid: belongsTo, pid: page.pid, seq, url: page.url }));
+    }
     rec.engagedMs += clock.takeEngaged(t);
     const hits: Hit[] = [];
     const base = (): HitBase => ({ id: newId(), ts: t, cid: session.cid, sid: rec.sid, pid: page.pid, seq: ++rec.seq, url: page.url });
@@ -138,6 +146,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     if (!hits.length) return;
     rec.last = t;
     session.commit(rec);
+    last = { sid: rec.sid, seq: rec.seq };
     hits.forEach(deliver);
     armClock();
   }
@@ -168,10 +177,10 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
 
   function pageview(nav: NavType, href: string, ref: string | undefined): void {
     setPage(href);
-    if (nav !== 'spa') measured = { pid: page.pid, url: page.url, nav };
     const screen = screenClass(win.innerWidth || doc.documentElement.clientWidth || 0);
     const strippedRef = ref ? strip(ref) : undefined;
     record({ type: 'pageview', path: page.path }, (base) => pageviewHit(base, nav, screen, strippedRef));
+    if (nav !== 'spa') measured = { pid: page.pid, url: page.url, nav, sid: last.sid };
   }
 
   function trackEvent(action: unknown, props: unknown, dom?: string): void {

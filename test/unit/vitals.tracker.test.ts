@@ -25,7 +25,7 @@ function fakeReporters() {
   return { reporters, registered, report: (name: string, value: number) => callbacks[name]!({ name, value }) };
 }
 
-function setup(config: Partial<GoalpostConfig> = {}) {
+function setup(config: Partial<GoalpostConfig> = {}, now: () => number = Date.now) {
   const fake = fakeReporters();
   const parsed = parseConfig({ endpoint: '/collect', site: 'test', batch: { maxHits: 1000, flushIntervalMs: 60_000 }, ...config });
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
@@ -35,6 +35,7 @@ function setup(config: Partial<GoalpostConfig> = {}) {
     storage: createMemoryStore(),
     fetchImpl: fetchImpl as typeof fetch,
     reporters: fake.reporters,
+    now,
   });
   return { ...fake, tracker };
 }
@@ -195,5 +196,20 @@ describe('timing hits in the tracker', () => {
     hide();
     await settled();
     expect(beaconed().map((h) => h.type)).toEqual(['pageview', 'timing']);
+  });
+});
+
+describe('a timing hit after the session timed out', () => {
+  test('goes with the session of its page view and starts no new one', async () => {
+    let t = 1_700_000_000_000;
+    const { report } = setup({ session: { timeoutMinutes: 30 } }, () => t);
+    report('TTFB', 50);
+    report('FCP', 120);
+    t += 45 * 60_000; // the tab sat visible and idle for 45 minutes, then was hidden
+    hide();
+    await settled();
+    const [pv, timing] = beaconed();
+    expect(pv.type).toBe('pageview');
+    expect(timing).toMatchObject({ type: 'timing', sid: pv.sid, pid: pv.pid, seq: pv.seq + 1, timing: { ttfb: 50, fcp: 120 } });
   });
 });
