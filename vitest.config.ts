@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -6,7 +6,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'examples/**/*.test.{ts,mjs}'],
+          include: ['test/unit/**/*.test.ts', 'test/shop/**/*.test.ts', 'examples/**/*.test.{ts,mjs}'],
+          exclude: [...configDefaults.exclude, '**/*.browser.test.ts'],
           environment: 'jsdom',
           setupFiles: ['test/unit/setup.ts'],
         },
@@ -14,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: 'browser',
-          include: ['test/e2e/**/*.test.ts'],
+          include: ['test/e2e/**/*.test.ts', 'test/shop/**/*.browser.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
