@@ -86,16 +86,17 @@ export function patience(lcpMs) {
 }
 
 /**
- * Plans `visits` visits from one seed. A share (`lingerShare`) are lingering
+ * Plans `visits` visits from one seed, on the given networks (default: all). A share (`lingerShare`) are lingering
  * visitors who stay over a minute, so the engaged-time goal occurs; they are
  * slow to run but idle, so the driver runs them in a pool of their own.
  */
-export function planVisits({ visits, seed, lingerShare = 0.05 }) {
+export function planVisits({ visits, seed, lingerShare = 0.05, networks = Object.keys(NETWORKS) }) {
   const rand = createRandom(seed);
+  const networkWeights = Object.fromEntries(networks.map((name) => [name, NETWORKS[name].weight]));
   const lingerEvery = lingerShare > 0 ? Math.max(1, Math.round(1 / lingerShare)) : Infinity;
   const plan = [];
   for (let i = 0; i < visits; i++) {
-    const network = rand.weighted(Object.fromEntries(Object.entries(NETWORKS).map(([k, v]) => [k, v.weight])));
+    const network = rand.weighted(networkWeights);
     const slow = network === 'slow-4g' || network === '3g' || network === '4g';
     const device = rand.weighted(slow ? { mobile: 55, tablet: 10, desktop: 35 } : { mobile: 25, tablet: 5, desktop: 70 });
     const intent = (i + 1) % lingerEvery === 0 ? 'linger' : rand.weighted(INTENTS);

@@ -3,7 +3,8 @@
 // in headless Chromium, so the collector's report has data to show.
 //
 //   node examples/traffic/run.mjs [--visits 300] [--base http://127.0.0.1:8787]
-//        [--concurrency 3] [--seed N] [--linger-share 0.05] [--verbose] [--dry-run]
+//        [--concurrency 3] [--seed N] [--linger-share 0.05] [--networks fiber,cable,…]
+//        [--max-wait 6000] [--verbose] [--dry-run]
 //
 // Each visit is a new browser context (a new client) with its own network and
 // CPU throttling and a visitor from behaviour.mjs. Slower visitors convert
@@ -28,6 +29,7 @@ function options(argv) {
       seed: { type: 'string' },
       'linger-share': { type: 'string', default: '0.05' },
       'max-wait': { type: 'string', default: '6000' },
+      networks: { type: 'string', default: Object.keys(NETWORKS).join(',') },
       chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
       verbose: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
@@ -41,8 +43,12 @@ function options(argv) {
     if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} must be a number from ${min} to ${max}, got ${values[name]}`);
     return n;
   };
+  const networks = values.networks.split(',').map((n) => n.trim()).filter(Boolean);
+  const unknown = networks.filter((n) => !(n in NETWORKS));
+  if (unknown.length || networks.length === 0) throw new Error(`--networks takes a list of ${Object.keys(NETWORKS).join(', ')}; got ${values.networks}`);
   return {
     help: values.help,
+    networks,
     visits: Math.round(num('visits', 1, 100_000)),
     base: base.origin,
     concurrency: Math.round(num('concurrency', 1, 8)),
@@ -62,13 +68,14 @@ const HELP = `Usage: node examples/traffic/run.mjs [options]
   --seed N           plan the same visits again
   --linger-share X   share of visitors who stay over a minute (0.05)
   --max-wait MS      longest a visitor waits for a page's load event (6000)
+  --networks LIST    only these network profiles (${Object.keys(NETWORKS).join(',')})
   --verbose          one line per visit
   --dry-run          print the plan and exit: no browser, no requests`;
 
 async function main() {
   const opt = options(process.argv.slice(2));
   if (opt.help) return console.log(HELP);
-  const plan = planVisits({ visits: opt.visits, seed: opt.seed, lingerShare: opt.lingerShare });
+  const plan = planVisits({ visits: opt.visits, seed: opt.seed, lingerShare: opt.lingerShare, networks: opt.networks });
   console.log(`goalpost demo traffic: ${opt.visits} simulated visits to ${opt.base}, seed ${opt.seed}`);
   if (opt.dryRun) return printPlan(plan);
 
@@ -122,10 +129,20 @@ async function pool(items, size, work, stopped) {
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
 }
 
+/** HEAD, so no page view is counted anywhere; GET where a server does not do HEAD. */
+async function probe(url) {
+  const fail = (err) => ({ ok: false, status: err.cause?.code ?? err.cause?.errors?.[0]?.code ?? err.cause?.message ?? err.message });
+  const head = await fetch(url, { method: 'HEAD' }).catch(fail);
+  if (head.ok || typeof head.status !== 'number') return head;
+  const get = await fetch(url).catch(fail);
+  await get.body?.cancel?.();
+  return get;
+}
+
 async function checkShop(base) {
-  const shop = await fetch(`${base}/index.html`).catch((err) => ({ ok: false, status: err.cause?.code ?? err.cause?.errors?.[0]?.code ?? err.message }));
+  const shop = await probe(`${base}/index.html`);
   if (!shop.ok) throw new Error(`the shop is not at ${base}/index.html (${shop.status}); start it first: npm run demo`);
-  const sdk = await fetch(`${base}/goalpost.iife.js`, { method: 'HEAD' }).catch(() => ({ ok: false, status: 'no answer' }));
+  const sdk = await probe(`${base}/goalpost.iife.js`);
   if (!sdk.ok) console.warn(`warning: ${base}/goalpost.iife.js answered ${sdk.status}: the visits run, but goalpost measures nothing (npm run build?)`);
 }
 

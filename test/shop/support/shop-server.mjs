@@ -52,7 +52,7 @@ export async function startShopServer({ port = 0, sdk = FAKE_SDK, simulatedStatu
       }
       if (!file) throw Object.assign(new Error('no sdk'), { code: 'ENOENT' });
       const data = await readFile(file);
-      if (file.endsWith('.html')) stats.loads.set(url.pathname, (stats.loads.get(url.pathname) ?? 0) + 1);
+      if (file.endsWith('.html') && req.method === 'GET') stats.loads.set(url.pathname, (stats.loads.get(url.pathname) ?? 0) + 1);
       res.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'cache-control': file.endsWith('.html') ? 'no-cache' : 'max-age=600',
