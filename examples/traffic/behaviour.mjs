@@ -40,16 +40,18 @@ export function createRandom(seed) {
 }
 
 /**
- * Network and CPU conditions, as Chrome DevTools' presets define them
- * (throughput in bytes/s, latency in ms added to each request), with how
- * common each is among our visitors.
+ * Network and CPU conditions, after Chrome DevTools' presets (throughput in
+ * bytes/s, latency in ms added to each request), with how common each is
+ * among our visitors. `waits`: visits on it spend most of their time waiting
+ * for the network, not using the CPU.
  */
 export const NETWORKS = {
-  fiber: { weight: 0.22, latency: 2, download: -1, upload: -1, cpu: 1 },
-  cable: { weight: 0.24, latency: 20, download: (10_000_000 / 8) * 0.9, upload: (2_000_000 / 8) * 0.9, cpu: 1 },
-  '4g': { weight: 0.24, latency: 60, download: (4_000_000 / 8) * 0.9, upload: (1_500_000 / 8) * 0.9, cpu: 2 },
-  'slow-4g': { weight: 0.18, latency: 562.5, download: (1_600_000 / 8) * 0.9, upload: (750_000 / 8) * 0.9, cpu: 4 },
-  '3g': { weight: 0.12, latency: 2000, download: (500_000 / 8) * 0.8, upload: (500_000 / 8) * 0.8, cpu: 6 },
+  fiber: { weight: 0.2, latency: 2, download: -1, upload: -1, cpu: 1 },
+  cable: { weight: 0.22, latency: 20, download: (10_000_000 / 8) * 0.9, upload: (2_000_000 / 8) * 0.9, cpu: 1 },
+  '4g': { weight: 0.2, latency: 150, download: (4_000_000 / 8) * 0.9, upload: (1_500_000 / 8) * 0.9, cpu: 2 },
+  'slow-4g': { weight: 0.18, latency: 562.5, download: (1_600_000 / 8) * 0.9, upload: (750_000 / 8) * 0.9, cpu: 4, waits: true },
+  '3g': { weight: 0.12, latency: 1000, download: (750_000 / 8) * 0.9, upload: (250_000 / 8) * 0.9, cpu: 4, waits: true },
+  'slow-3g': { weight: 0.08, latency: 2000, download: (500_000 / 8) * 0.8, upload: (500_000 / 8) * 0.8, cpu: 6, waits: true },
 };
 
 /** Viewports, so the SDK's screen classes (mobile < 768 px, tablet < 1024) all occur. */
@@ -97,7 +99,7 @@ export function planVisits({ visits, seed, lingerShare = 0.05, networks = Object
   const plan = [];
   for (let i = 0; i < visits; i++) {
     const network = rand.weighted(networkWeights);
-    const slow = network === 'slow-4g' || network === '3g' || network === '4g';
+    const slow = network !== 'fiber' && network !== 'cable';
     const device = rand.weighted(slow ? { mobile: 55, tablet: 10, desktop: 35 } : { mobile: 25, tablet: 5, desktop: 70 });
     const intent = (i + 1) % lingerEvery === 0 ? 'linger' : rand.weighted(INTENTS);
     let landing = rand.weighted(LANDINGS[intent]);

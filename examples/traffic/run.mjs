@@ -64,7 +64,8 @@ function options(argv) {
 const HELP = `Usage: node examples/traffic/run.mjs [options]
   --visits N         visits to simulate (300)
   --base URL         the demo collector serving the shop (http://127.0.0.1:8787); local addresses only
-  --concurrency N    visits at once (3); lingering visits run in a pool of their own
+  --concurrency N    busy visits at once (3); visits on slow networks run in twice as many
+                     slots beside them, lingering ones in a pool of their own
   --seed N           plan the same visits again
   --linger-share X   share of visitors who stay over a minute (0.05)
   --max-wait MS      longest a visitor waits for a page's load event (6000)
@@ -105,13 +106,18 @@ async function main() {
     stopping = true;
     console.log('\nstopping after the visits under way…');
   });
-  const normal = plan.filter((p) => p.intent !== 'linger');
+  // --concurrency bounds the visits that keep the CPU busy. Visits on slow
+  // networks spend their time waiting for bytes, and lingering ones idle for
+  // a minute: they run in pools of their own, beside it, so a few hundred
+  // visits take minutes on two cores. Lingering visits get enough slots to
+  // finish in about two rounds.
   const lingering = plan.filter((p) => p.intent === 'linger');
-  // Lingering visits idle for a minute: run them side by side, in enough
-  // slots to finish in about two rounds, next to the busy pool.
+  const waiting = plan.filter((p) => p.intent !== 'linger' && NETWORKS[p.network].waits);
+  const busy = plan.filter((p) => p.intent !== 'linger' && !NETWORKS[p.network].waits);
   const lingerSlots = Math.min(8, Math.max(1, Math.ceil(lingering.length / 2)));
+  const stopped = () => stopping;
   try {
-    await Promise.all([pool(normal, opt.concurrency, visit, () => stopping), pool(lingering, lingerSlots, visit, () => stopping)]);
+    await Promise.all([pool(busy, opt.concurrency, visit, stopped), pool(waiting, opt.concurrency * 2, visit, stopped), pool(lingering, lingerSlots, visit, stopped)]);
   } finally {
     await browser.close().catch(() => {});
   }
