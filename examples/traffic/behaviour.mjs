@@ -131,16 +131,23 @@ export function createVisitor(planned) {
     bouncesAfterLanding(felt) {
       const p = notice(felt);
       if (planned.intent === 'bounce') return true;
-      if (planned.intent === 'linger') return rand.chance((1 - p) * 0.3);
-      return rand.chance((1 - p) * 0.7);
+      if (planned.intent === 'linger') return rand.chance((1 - p) * 0.2);
+      return rand.chance((1 - p) * 0.4);
     },
     /** Give up after a slow page on the way? */
     abandonsAfter(felt) {
-      return rand.chance((1 - notice(felt)) * 0.5);
+      return rand.chance((1 - notice(felt)) * 0.15);
     },
-    /** p, scaled by what the site's speed left of the visitor's patience. */
+    /** Does what they came for with probability p, whatever the speed. */
     wants(p) {
-      return rand.chance(p * mood);
+      return rand.chance(p);
+    },
+    /**
+     * Converts (buys, subscribes) with probability p, scaled by what the
+     * site's speed left of their patience: down to half of p.
+     */
+    converts(p) {
+      return rand.chance(p * (0.5 + 0.5 * mood));
     },
     /** A short pause, in ms: quicker than a person, so a few hundred visits take minutes. */
     pause(min = 80, max = 300) {

@@ -208,7 +208,7 @@ class Walk {
   }
 
   async subscribe(p) {
-    if (this.result.subscribed || !(await this.page.locator('form.newsletter').count()) || !this.v.wants(p)) return;
+    if (this.result.subscribed || !(await this.page.locator('form.newsletter').count()) || !this.v.converts(p)) return;
     const form = this.page.locator('form.newsletter').first();
     await form.locator('input[type="email"]').fill(customer(this.r).email);
     await sleep(this.v.pause());
@@ -233,7 +233,7 @@ class Walk {
       await sleep(this.v.pause(20, 80));
     }
     await this.page.selectOption('#checkout-country', who.country);
-    if (!this.v.wants(pBuy)) return this.read(150, 500);
+    if (!this.v.converts(pBuy)) return this.read(150, 500);
     const arrived = this.page.waitForURL((u) => u.pathname === '/checkout/thanks.html', { waitUntil: 'domcontentloaded' });
     await this.page.click('button.place-order');
     await arrived;
