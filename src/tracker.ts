@@ -96,7 +96,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   const site = config.site || win.location.hostname;
 
   const startDelivery = () => {
-    delivery ??= createDelivery({ endpoint: config.endpoint, site, maxHits: config.batch.maxHits, flushIntervalMs: config.batch.flushIntervalMs, win, fetchImpl: env.fetchImpl });
+    delivery ??= createDelivery({ endpoint: config.endpoint, site, maxHits: config.batch.maxHits, flushIntervalMs: config.batch.flushIntervalMs, win, fetchImpl: env.fetchImpl, storage: persistent, epochNow: now });
   };
   if (mode === 'on') startDelivery();
 
