@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -7,7 +7,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'examples/**/*.test.{ts,mjs}'],
+          include: ['test/unit/**/*.test.ts', 'test/shop/**/*.test.ts', 'examples/**/*.test.{ts,mjs}'],
+          exclude: [...configDefaults.exclude, '**/*.browser.test.ts'],
           environment: 'jsdom',
           setupFiles: ['test/unit/setup.ts'],
         },
@@ -26,7 +27,7 @@ export default defineConfig({
       {
         test: {
           name: 'browser',
-          include: ['test/e2e/**/*.test.ts'],
+          include: ['test/e2e/**/*.test.ts', 'test/shop/**/*.browser.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -2,7 +2,7 @@ import type { ResolvedConfig } from './config';
 import { createEngine, type Conversion } from './engine';
 import { normalizeEvent, type TrackProps } from './eventInput';
 import type { Signal } from './goals/types';
-import { eventHit, goalHit, pageviewHit, screenClass, type HitBase } from './hits';
+import { eventHit, goalHit, pageviewHit, screenClass, timingHit, type HitBase } from './hits';
 import { createId } from './lib/createId';
 import { guard } from './lib/guard';
 import { debugLog, warn } from './lib/log';
@@ -14,8 +14,8 @@ import { createSession, CLIENT_KEY, SESSION_KEY, type SessionRecord } from './se
 import { onDomEvents, type DomEvent, type DomGoals } from './signals/domEvents';
 import { onPageChange } from './signals/pageviews';
 import { createSessionClock } from './signals/sessionClock';
-import { createDelivery, type Delivery } from './transport';
-import { createVitals } from './vitals';
+import { createDelivery, forgetDelivery, type Delivery } from './transport';
+import { createVitals, type Reporters } from './vitals/createVitals';
 
 export type { TrackProps, ConsentChoice };
 export { CONSENT_KEY };
@@ -46,6 +46,8 @@ export interface TrackerEnv {
   /** Per-tab notes between pages; default sessionStorage. */
   tabStorage?: KeyValue;
   fetchImpl?: typeof fetch;
+  /** web-vitals' reporters (`onTTFB`, ...). */
+  reporters?: Reporters;
 }
 
 /** Wires config -> signals -> goal engine -> queue -> transport for one page. */
@@ -59,12 +61,17 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   const tabStore = env.tabStorage ?? safeStorage(() => win.sessionStorage);
   const stops: (() => void)[] = [];
   const ids = [CLIENT_KEY, SESSION_KEY];
+  const site = config.site || win.location.hostname;
+  /** Under Do Not Track or a denial, what an earlier page stored goes too. */
+  const forgetStored = () => {
+    for (const k of ids) persistent.remove(k);
+    tabStore.remove(FORM_KEY);
+    forgetDelivery({ endpoint: config.endpoint, site, win, storage: persistent });
+  };
 
   if (config.privacy.respectDoNotTrack && isDoNotTrack(win.navigator)) {
     if (debug) debugLog('Do Not Track or Global Privacy Control is on: nothing is stored or sent.');
-    // Leave nothing an earlier page stored.
-    for (const k of ids) persistent.remove(k);
-    tabStore.remove(FORM_KEY);
+    forgetStored();
     return inertTracker();
   }
 
@@ -105,7 +112,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   const engine = createEngine(config.goals);
   // Secret fields of GET forms submitted in this tab are in the URLs (and referrers) that follow.
   const secret = new Set(secretFieldNames(tabStore.get(FORM_KEY)));
-  if (mode() === 'off') tabStore.remove(FORM_KEY);
+  if (mode() === 'off') forgetStored();
   const isListed = createParamFilter(config.privacy.stripQueryParams);
   const isPersonal = (name: string) => isListed(name) || secret.has(name.trim().toLowerCase());
   stops.push(
@@ -115,12 +122,25 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     }),
   );
   const strip = (href: string) => stripUrl(href, win.location.href, isPersonal);
-  const vitals = config.timing ? createVitals() : undefined;
+  // The page view a timing hit belongs to: the hard load or the latest bfcache restore, never an SPA view.
+  let measured: { pid: string; url: string; nav: NavType; sid?: string } | undefined;
+  // This tab's latest session id and seq, for a hit that belongs to a session that has since timed out.
+  let last = { sid: '', seq: 0 };
+  // Called inside the hide handling, before delivery's hide flush (see createVitals): the hit is queued in time.
+  const vitals = config.timing
+    ? createVitals({
+        win,
+        reporters: env.reporters,
+        send: (timing) => {
+          const m = measured;
+          if (m) record(undefined, (base) => timingHit({ ...base, pid: m.pid, url: m.url }, m.nav, timing), m.sid);
+        },
+      })
+    : undefined;
   if (vitals) stops.push(vitals.stop);
-  const site = config.site || win.location.hostname;
 
   const startDelivery = () => {
-    delivery ??= createDelivery({ endpoint: config.endpoint, site, maxHits: config.batch.maxHits, flushIntervalMs: config.batch.flushIntervalMs, win, fetchImpl: env.fetchImpl });
+    delivery ??= createDelivery({ endpoint: config.endpoint, site, maxHits: config.batch.maxHits, flushIntervalMs: config.batch.flushIntervalMs, win, fetchImpl: env.fetchImpl, storage: persistent, epochNow: now });
   };
   if (mode() === 'on') startDelivery();
 
@@ -139,10 +159,16 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
    * The one path every hit takes: renew the session, let the engine turn the
    * signal into conversions, stamp ids and seq, hand the hits on.
    */
-  function record(signal: Signal | undefined, primary?: (base: HitBase) => Hit): void {
+  function record(signal: Signal | undefined, primary?: (base: HitBase) => Hit, belongsTo?: string): void {
     if (destroyed || mode() === 'off') return;
     const t = now();
     const rec: SessionRecord = { ...session.current(t) };
+    if (primary && belongsTo && belongsTo !== rec.sid) {
+      // The page's session timed out (a tab hidden an hour after it loaded): its timing
+      // goes with that session and does not start a new one.
+      const seq = last.sid === belongsTo ? ++last.seq : 1;
+      return deliver(primary({ id: newId(), ts: t, cid: session.cid, sid: belongsTo, pid: page.pid, seq, url: page.url }));
+    }
     rec.engagedMs += clock.takeEngaged(t);
     const hits: Hit[] = [];
     const base = (): HitBase => ({ id: newId(), ts: t, cid: session.cid, sid: rec.sid, pid: page.pid, seq: ++rec.seq, url: page.url });
@@ -162,6 +188,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     if (!hits.length) return;
     rec.last = t;
     session.commit(rec);
+    last = { sid: rec.sid, seq: rec.seq };
     hits.forEach(deliver);
     armClock();
   }
@@ -208,6 +235,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     const screen = screenClass(win.innerWidth || doc.documentElement.clientWidth || 0);
     const strippedRef = ref ? strip(ref) : undefined;
     record({ type: 'pageview', path: page.path }, (base) => pageviewHit(base, nav, screen, strippedRef));
+    if (nav !== 'spa') measured = { pid: page.pid, url: page.url, nav, sid: last.sid };
   }
 
   function trackEvent(action: unknown, props: unknown, dom?: string): void {

@@ -86,7 +86,7 @@ describe('a page with polluted prototypes and a fetch that throws', () => {
       refuted: [{ type: 'event', event: { action: 'nan' } }, { type: 'goal', goal: { id: 'undeclared' } }],
     });
     // Arrays are arrays (Array.prototype.toJSON ignored), one session across the hits.
-    expect(Array.isArray(addGoal.goal && (addGoal as { goal: { supports: unknown } }).goal.supports)).toBe(true);
+    expect(Array.isArray((addGoal as unknown as { goal: { supports: unknown } }).goal.supports)).toBe(true);
     expect(new Set([pv.sid, purchase.sid]).size).toBe(1);
     expect(server.collector.requests.every((r) => r.method !== 'POST' || r.schemaError === null)).toBe(true);
     // The page's handlers saw nothing; goalpost only warned, in the console.

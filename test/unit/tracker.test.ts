@@ -21,9 +21,8 @@ function setup(config: Partial<GoalpostConfig> = {}, storage = createMemoryStore
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   tracker = createTracker(parsed.config, { now: () => clock, newId: () => `00000000-0000-4000-8000-${String(++idCounter).padStart(12, '0')}`, storage, fetchImpl: fetchImpl as typeof fetch });
   const hits = async (): Promise<Hit[]> => {
-    tracker!.flush();
-    await vi.waitFor(() => expect(fetchImpl.mock.results.every((r) => r.type === 'return')).toBe(true));
-    await new Promise((r) => setTimeout(r, 0));
+    // flush() settles once its round is over (IndexedDB, lock, requests).
+    await tracker!.flush();
     return payloads.flatMap((p) => p.hits);
   };
   return { tracker, hits, fetchImpl, storage, payloads };
