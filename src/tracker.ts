@@ -140,7 +140,9 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   if (vitals) stops.push(vitals.stop);
 
   const startDelivery = () => {
-    delivery ??= createDelivery({ endpoint: config.endpoint, site, maxHits: config.batch.maxHits, flushIntervalMs: config.batch.flushIntervalMs, win, fetchImpl: env.fetchImpl, storage: persistent, epochNow: now });
+    delivery ??= createDelivery({ endpoint: config.endpoint, site, maxHits: config.batch.maxHits, flushIntervalMs: config.batch.flushIntervalMs, win, fetchImpl: env.fetchImpl, storage: persistent, epochNow: now,
+      // A beacon's Referer is the page URL as it is: only when stripping would not change it.
+      beaconSafe: () => strip(win.location.href) === win.location.href.split('#')[0] });
   };
   if (mode() === 'on') startDelivery();
 

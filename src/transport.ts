@@ -35,6 +35,12 @@ export interface DeliveryOptions {
   /** The clock hits' `ts` come from: `sentAt` and the age bound use it too. Default Date.now. */
   epochNow?: () => number;
   random?: () => number;
+  /**
+   * False while the page URL holds what privacy stripping removes: a beacon
+   * would carry it as the Referer, so what the page hands over as it goes
+   * is sent by keepalive fetch without one. Default: always true.
+   */
+  beaconSafe?: () => boolean;
 }
 
 /** Request bodies stay under this; the browser allows 64 KiB of keepalive bodies in flight. */
@@ -124,6 +130,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   const name = storeName(opts.site, endpoint, win);
   const kv = opts.storage ?? safeStorage(() => win.localStorage);
   const doFetch = opts.fetchImpl ?? ((url: string, init: RequestInit) => win.fetch(url, init));
+  const beaconSafe = opts.beaconSafe ?? (() => true);
   const tab = createId();
   const site = JSON.stringify(opts.site);
   const head = (dropped: number) => `{"v":1,"site":${site},"sentAt":${epochNow()},"dropped":${dropped},"hits":[`;
@@ -348,20 +355,18 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   }
 
   /**
-   * Gives a body to the browser to send even if the page goes away: a keepalive
-   * fetch, which unlike sendBeacon omits cookies and the Referer; sendBeacon
-   * when fetch throws at once (a page's broken fetch). True when taken.
+   * Gives a body to the browser to send even if the page goes away: sendBeacon,
+   * or, when the page URL holds what privacy stripping removes (a beacon would
+   * send it as the Referer), a keepalive fetch without Referer. True when taken.
    */
   function handOff(body: string): boolean {
     try {
+      if (typeof nav.sendBeacon === 'function' && beaconSafe()) return nav.sendBeacon(endpoint, body);
       Promise.resolve(doFetch(endpoint, { ...PRIVATE, body, keepalive: true })).catch(noop);
       return true;
     } catch {
-      try {
-        return typeof nav.sendBeacon === 'function' && nav.sendBeacon(endpoint, body);
-      } catch {
-        return false;
-      }
+      // Taken as false: it stays queued for later or for the next page.
+      return false;
     }
   }
 

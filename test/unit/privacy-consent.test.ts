@@ -24,13 +24,13 @@ describe('requireConsent', () => {
     const net = recordingFetch();
     const t = start({ privacy: { requireConsent: true } }, net);
     t.track('before', { label: 'x' });
-    t.flush();
+    await t.flush();
     await settle();
     expect(net.sent).toEqual([]);
     expect(await storageSnapshot()).toEqual(nothing);
 
     t.consent('granted');
-    t.flush();
+    await t.flush();
     await settle();
     const hits = net.hits();
     expect(hits.map((h) => h.type)).toEqual(['pageview', 'event']);
@@ -41,10 +41,12 @@ describe('requireConsent', () => {
   });
 
   it('a grant is remembered: the next page tracks at once', async () => {
-    start({ privacy: { requireConsent: true } }).consent('granted');
+    const first = start({ privacy: { requireConsent: true } }, recordingFetch());
+    first.consent('granted');
+    await first.flush();
     trackers.pop()!.destroy();
     const net = recordingFetch();
-    start({ privacy: { requireConsent: true } }, net).flush();
+    await start({ privacy: { requireConsent: true } }, net).flush();
     await settle();
     expect(net.hits().map((h) => h.type)).toEqual(['pageview']);
   });
@@ -54,7 +56,7 @@ describe('requireConsent', () => {
     const t = start({ privacy: { requireConsent: true }, batch: { maxHits: 10000 } }, net);
     for (let i = 0; i < MAX_HELD + 50; i++) t.track('e');
     t.consent('granted');
-    t.flush();
+    await t.flush();
     await settle();
     expect(net.hits()).toHaveLength(MAX_HELD);
   });
@@ -67,7 +69,7 @@ describe('requireConsent', () => {
     localStorage.setItem(CLIENT_KEY, 'other-tab-client-id');
     t.consent('denied');
     t.track('after');
-    t.flush();
+    await t.flush();
     await settle();
     expect(net.sent).toEqual([]);
     expect(await storageSnapshot()).toEqual(onlyDenial);
@@ -79,22 +81,23 @@ describe('consent("denied")', () => {
     const net = recordingFetch();
     const t = start({}, net);
     t.track('one');
-    t.flush();
+    await t.flush();
     await settle();
     const firstCid = net.hits()[0].cid;
     t.track('queued, never sent');
     t.consent('denied');
-    expect(await storageSnapshot()).toEqual(onlyDenial);
+    // Deleting the IndexedDB queue completes asynchronously.
+    await vi.waitFor(async () => expect(await storageSnapshot()).toEqual(onlyDenial));
     t.track('between');
     t.goal('nope');
     t.pageview('/between');
-    t.flush();
+    await t.flush();
     await settle();
     expect(net.hits().map((h) => h.type === 'event' && h.event.action)).toEqual([false, 'one']);
 
     t.consent('granted');
     t.track('after grant');
-    t.flush();
+    await t.flush();
     await settle();
     // A fresh start: new ids, the current page counted again, nothing from between.
     const last = net.hits().slice(2);
@@ -111,7 +114,7 @@ describe('consent("denied")', () => {
     const net = recordingFetch();
     const t = start({}, net);
     t.track('x');
-    t.flush();
+    await t.flush();
     await settle();
     expect(net.sent).toEqual([]);
     expect(await storageSnapshot()).toEqual(onlyDenial);
@@ -123,7 +126,7 @@ describe('consent("denied")', () => {
     localStorage.setItem(CONSENT_KEY, 'denied');
     window.dispatchEvent(new StorageEvent('storage', { key: CONSENT_KEY, newValue: 'denied' }));
     t.track('x');
-    t.flush();
+    await t.flush();
     await settle();
     expect(net.sent).toEqual([]);
     expect(await storageSnapshot()).toEqual(onlyDenial);
@@ -152,7 +155,7 @@ describe.each([
       t.track('x');
       t.consent('granted');
       t.track('x');
-      t.flush();
+      await t.flush();
       await settle();
       expect(net.sent).toEqual([]);
       expect(await storageSnapshot()).toEqual(nothing);
@@ -167,7 +170,7 @@ describe.each([
     const undo = privacySignals(signal);
     try {
       const net = recordingFetch();
-      start({ privacy: { respectDoNotTrack: false } }, net).flush();
+      await start({ privacy: { respectDoNotTrack: false } }, net).flush();
       await settle();
       expect(net.hits()).toHaveLength(1);
     } finally {

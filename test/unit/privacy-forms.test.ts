@@ -30,7 +30,7 @@ describe('a tracked form', () => {
     const [reads, restore] = spyOnValues();
     submitForm();
     restore();
-    t.flush();
+    await t.flush();
     await settle();
     expect(reads()).toBe(0);
     expect(net.hits().map((h) => (h.type === 'event' ? h.event : h.type))).toEqual(['pageview', { action: 'search' }]);
@@ -43,6 +43,7 @@ describe('GET form secrets', () => {
     t = startTracker({}, recordingFetch());
     document.body.innerHTML = form;
     submitForm();
+    await t.flush();
     t.destroy();
     expect(sessionStorage.getItem(FORM_KEY)).toBe('pin,card');
 
@@ -51,7 +52,7 @@ describe('GET form secrets', () => {
     const net = recordingFetch();
     t = startTracker({}, net);
     t.pageview('/later');
-    t.flush();
+    await t.flush();
     await settle();
     const [first, later] = net.hits() as { url: string; ref?: string }[];
     expect(first.url).toBe('http://localhost:3000/results?q=tea');

@@ -30,7 +30,7 @@ describe('a polluted page', () => {
       tracker = startTracker({ goals: goals as never, currency: 'EUR' }, net);
       tracker.track('add', { tags: ['a', 'b'] });
       tracker.track('other');
-      tracker.flush();
+      await tracker.flush();
       await settle();
       const hits = net.hits();
       expect(hits.map((h) => h.type)).toEqual(['pageview', 'goal', 'event', 'goal', 'event']);
@@ -117,7 +117,7 @@ describe('every public call survives bad input', () => {
 });
 
 describe('init() on a page that polluted Object.prototype', () => {
-  it('still accepts a valid config, and leaves the pollution as it found it', () => {
+  it('still accepts a valid config, and leaves the pollution as it found it', async () => {
     const proto = Object.prototype as Record<string, unknown>;
     proto.polluted = 'yes';
     try {
@@ -125,7 +125,7 @@ describe('init() on a page that polluted Object.prototype', () => {
       const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
       const net = recordingFetch();
       const t = init({ endpoint: '/c', timing: false, goals: goals as never }, net);
-      t.flush();
+      await t.flush();
       t.destroy();
       expect(error).not.toHaveBeenCalled();
       expect(warn).not.toHaveBeenCalled();

@@ -16,7 +16,7 @@ export function recordingFetch(): { fetchImpl: typeof fetch; sent: Sent[]; hits:
   const sent: Sent[] = [];
   const fetchImpl = (async (url: string, init: RequestInit) => {
     sent.push({ url, init, payload: JSON.parse(String(init.body)) });
-    return { status: 204, ok: true } as Response;
+    return new Response(null, { status: 204 });
   }) as unknown as typeof fetch;
   return { fetchImpl, sent, hits: () => sent.flatMap((s) => s.payload.hits) };
 }
