@@ -10,7 +10,7 @@ const productOf = (path) => path.match(/^\/products\/([a-z-]+)\.html$/)?.[1];
  * Runs one planned visit; never throws. Returns what happened, for the summary.
  * `maxWaitMs`: how long a visitor waits for a page's load event before acting anyway.
  */
-export async function runVisit(browser, base, planned, { timeoutMs = 90_000, maxWaitMs = 6_000, onConsoleError } = {}) {
+export async function runVisit(browser, base, planned, { timeoutMs = 90_000, maxWaitMs = 4_000, onConsoleError } = {}) {
   const result = {
     n: planned.n,
     intent: planned.intent,
@@ -68,17 +68,23 @@ export async function runVisit(browser, base, planned, { timeoutMs = 90_000, max
     await throttle(context, page, NETWORKS[planned.network]);
     const visitor = createVisitor(planned);
     const walk = new Walk(page, base, visitor, result, maxWaitMs);
+    const walking = walk.run(planned);
+    // After a timeout the walk fails later, when its context closes: not news.
+    walking.catch(() => {});
     await Promise.race([
-      walk.run(planned),
+      walking,
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`visit took over ${timeoutMs} ms`)), timeoutMs);
       }),
     ]);
-    clearTimeout(timer);
-    await leave(page, inflight);
   } catch (err) {
-    clearTimeout(timer);
     result.error = String(err?.message ?? err).split('\n')[0];
+  }
+  clearTimeout(timer);
+  try {
+    // Also after a failure: what goalpost holds should still reach the collector.
+    const page = context.pages()[0];
+    if (page) await leave(page, inflight);
   } finally {
     await context.close().catch(() => {});
   }
@@ -163,6 +169,7 @@ class Walk {
   async go(path) {
     const link = this.page.locator(`a[href="${path}"]:visible`).first();
     const arrived = this.page.waitForURL((u) => u.pathname === path, { waitUntil: 'domcontentloaded' });
+    arrived.catch(() => {}); // awaited below; a failed click must not leave it unhandled
     if (await link.count()) await link.click();
     else await this.page.goto(this.base + path, { waitUntil: 'domcontentloaded' });
     await arrived;
@@ -235,6 +242,7 @@ class Walk {
     await this.page.selectOption('#checkout-country', who.country);
     if (!this.v.converts(pBuy)) return this.read(150, 500);
     const arrived = this.page.waitForURL((u) => u.pathname === '/checkout/thanks.html', { waitUntil: 'domcontentloaded' });
+    arrived.catch(() => {}); // awaited below
     await this.page.click('button.place-order');
     await arrived;
     await this.settle();
