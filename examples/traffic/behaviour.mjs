@@ -152,7 +152,7 @@ export function createVisitor(planned) {
       return rand.chance(p * (0.5 + 0.5 * mood));
     },
     /** A short pause, in ms: quicker than a person, so a few hundred visits take minutes. */
-    pause(min = 80, max = 300) {
+    pause(min = 50, max = 200) {
       return rand.int(min, max);
     },
   };

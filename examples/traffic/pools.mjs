@@ -22,7 +22,7 @@ export function schedule(items, budget, slotsOf, work, stopped = () => false) {
     const pump = () => {
       while (next < items.length && !stopped()) {
         const slots = Math.min(slotsOf(items[next]), budget);
-        if (used + slots > budget) break;
+        if (running > 0 && used + slots > budget + 1e-9) break;
         const item = items[next++];
         used += slots;
         running++;
@@ -30,8 +30,8 @@ export function schedule(items, budget, slotsOf, work, stopped = () => false) {
           .then(() => work(item))
           .catch(() => {})
           .finally(() => {
-            used -= slots;
             running--;
+            used = running === 0 ? 0 : used - slots; // no float drift left behind
             pump();
           });
       }

@@ -33,6 +33,16 @@ describe('schedule', () => {
     expect(started).toBe(3);
   });
 
+  it('does not stall on slots that do not add up exactly in floating point', async () => {
+    const items = Array.from({ length: 60 }, (_, i) => (i % 4 === 0 ? 1 : 1 / 3 + (i % 3) * 0.1));
+    let done = 0;
+    await schedule(items, 1, (s) => s, async () => {
+      await sleep(1);
+      done++;
+    });
+    expect(done).toBe(60);
+  });
+
   it('resolves at once with nothing to do', async () => {
     await expect(schedule([], 3, () => 1, async () => {})).resolves.toBeUndefined();
   });

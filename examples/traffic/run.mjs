@@ -65,7 +65,7 @@ function options(argv) {
 const HELP = `Usage: node examples/traffic/run.mjs [options]
   --visits N         visits to simulate (300)
   --base URL         the demo collector serving the shop (http://127.0.0.1:8787); local addresses only
-  --concurrency N    visits at once (3); one on a slow network counts as half,
+  --concurrency N    visits at once (3); one on a slow network counts as a third,
                      lingering ones run in a pool of their own
   --seed N           plan the same visits again
   --linger-share X   share of visitors who stay over a minute (0.05)
@@ -112,14 +112,15 @@ async function main() {
     console.log('\nstopping after the visits under way…');
   });
   // --concurrency is a CPU budget: a visit on a fast network takes one slot,
-  // one on a slow network (it mostly waits for bytes) half of one. Lingering
+  // one on a slow network (it mostly waits for bytes) a third of one: measured
+  // here, a slow visit used about a third of the CPU per second of a fast one. Lingering
   // visits idle for a minute: they run beside the budget, a few at a time,
   // started a little apart, in enough slots to finish in about two rounds.
   const lingering = plan.filter((p) => p.intent === 'linger');
   const others = plan.filter((p) => p.intent !== 'linger');
   const lingerSlots = Math.min(8, Math.max(1, Math.ceil(lingering.length / 2)));
   const stopped = () => stopping;
-  const slotsOf = (p) => (NETWORKS[p.network].waits ? 0.5 : 1);
+  const slotsOf = (p) => (NETWORKS[p.network].waits ? 1 / 3 : 1);
   try {
     await Promise.all([schedule(others, opt.concurrency, slotsOf, visit, stopped), pool(lingering, lingerSlots, visit, stopped, 2_000)]);
   } finally {

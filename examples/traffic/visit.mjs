@@ -203,7 +203,7 @@ class Walk {
     if (!productOf(this.path) || !this.r.chance(p)) return;
     await this.page.click('.reviews-toggle');
     this.result.readReviews = true;
-    await this.read(200, 700);
+    await this.read(100, 400);
   }
 
   async addToCart(p) {
@@ -230,17 +230,17 @@ class Walk {
   async checkout(pCheckout, pBuy) {
     await this.go('/cart.html');
     this.result.outcome = 'abandoned-cart';
-    if (this.gaveUp() || !this.v.wants(pCheckout)) return this.read(150, 500);
+    if (this.gaveUp() || !this.v.wants(pCheckout)) return this.read(100, 300);
     await this.go('/checkout.html');
     this.result.outcome = 'abandoned-checkout';
-    if (this.gaveUp()) return this.read(150, 500);
+    if (this.gaveUp()) return this.read(100, 300);
     const who = customer(this.r);
     for (const [id, value] of [['name', who.name], ['email', who.email], ['street', who.street], ['postcode', who.postcode], ['city', who.city]]) {
       await this.page.fill(`#checkout-${id}`, value);
       await sleep(this.v.pause(20, 80));
     }
     await this.page.selectOption('#checkout-country', who.country);
-    if (!this.v.converts(pBuy)) return this.read(150, 500);
+    if (!this.v.converts(pBuy)) return this.read(100, 300);
     const arrived = this.page.waitForURL((u) => u.pathname === '/checkout/thanks.html', { waitUntil: 'domcontentloaded' });
     arrived.catch(() => {}); // awaited below
     await this.page.click('button.place-order');
@@ -268,7 +268,7 @@ class Walk {
       if (next === 'product') await this.openProduct();
       else await this.go(next);
       if (this.gaveUp()) return;
-      await this.read(100, 400);
+      await this.read(50, 250);
     }
     if (this.result.added > 0 && this.r.chance(0.5)) await this.checkout(0.55, 0.6);
   }
@@ -281,7 +281,7 @@ class Walk {
     }
     const looks = this.r.int(1, 3);
     for (let i = 0; i < looks; i++) {
-      await this.read(100, 400);
+      await this.read(50, 250);
       await this.readReviews(0.45);
       await this.addToCart(i === 0 ? 0.9 : 0.45);
       if (i < looks - 1) {
@@ -295,7 +295,7 @@ class Walk {
 
   async reader() {
     if (this.path !== '/blog.html') await this.go('/blog.html');
-    await this.read(300, 1200);
+    await this.read(200, 700);
     await this.subscribe(0.4);
     if (!this.r.chance(0.35)) return;
     await this.openProduct(this.r.pick(['yirgacheffe', 'house-blend']));
