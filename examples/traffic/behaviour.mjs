@@ -146,10 +146,10 @@ export function createVisitor(planned) {
     },
     /**
      * Converts (buys, subscribes) with probability p, scaled by what the
-     * site's speed left of their patience: down to half of p.
+     * site's speed left of their patience (down to 0.3 of p).
      */
     converts(p) {
-      return rand.chance(p * (0.5 + 0.5 * mood));
+      return rand.chance(p * (0.3 + 0.7 * mood));
     },
     /** A short pause, in ms: quicker than a person, so a few hundred visits take minutes. */
     pause(min = 50, max = 200) {

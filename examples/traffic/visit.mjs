@@ -94,7 +94,8 @@ export async function runVisit(browser, base, planned, { timeoutMs = 90_000, max
 
 async function throttle(context, page, net) {
   const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
+  // No Network.enable: throttling works without it, and its events would
+  // double what the browser sends Playwright for every request.
   await cdp.send('Network.emulateNetworkConditions', {
     offline: false,
     latency: net.latency,
