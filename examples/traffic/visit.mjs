@@ -10,7 +10,7 @@ const productOf = (path) => path.match(/^\/products\/([a-z-]+)\.html$/)?.[1];
  * Runs one planned visit; never throws. Returns what happened, for the summary.
  * `maxWaitMs`: how long a visitor waits for a page's load event before acting anyway.
  */
-export async function runVisit(browser, base, planned, { timeoutMs = 90_000, maxWaitMs = 6_000, onConsoleError } = {}) {
+export async function runVisit(browser, base, planned, { timeoutMs = 90_000, maxWaitMs = 4_000, onConsoleError } = {}) {
   const result = {
     n: planned.n,
     intent: planned.intent,
@@ -68,17 +68,23 @@ export async function runVisit(browser, base, planned, { timeoutMs = 90_000, max
     await throttle(context, page, NETWORKS[planned.network]);
     const visitor = createVisitor(planned);
     const walk = new Walk(page, base, visitor, result, maxWaitMs);
+    const walking = walk.run(planned);
+    // After a timeout the walk fails later, when its context closes: not news.
+    walking.catch(() => {});
     await Promise.race([
-      walk.run(planned),
+      walking,
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`visit took over ${timeoutMs} ms`)), timeoutMs);
       }),
     ]);
-    clearTimeout(timer);
-    await leave(page, inflight);
   } catch (err) {
-    clearTimeout(timer);
     result.error = String(err?.message ?? err).split('\n')[0];
+  }
+  clearTimeout(timer);
+  try {
+    // Also after a failure: what goalpost holds should still reach the collector.
+    const page = context.pages()[0];
+    if (page) await leave(page, inflight);
   } finally {
     await context.close().catch(() => {});
   }
@@ -88,7 +94,8 @@ export async function runVisit(browser, base, planned, { timeoutMs = 90_000, max
 
 async function throttle(context, page, net) {
   const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
+  // No Network.enable: throttling works without it, and its events would
+  // double what the browser sends Playwright for every request.
   await cdp.send('Network.emulateNetworkConditions', {
     offline: false,
     latency: net.latency,
@@ -163,6 +170,7 @@ class Walk {
   async go(path) {
     const link = this.page.locator(`a[href="${path}"]:visible`).first();
     const arrived = this.page.waitForURL((u) => u.pathname === path, { waitUntil: 'domcontentloaded' });
+    arrived.catch(() => {}); // awaited below; a failed click must not leave it unhandled
     if (await link.count()) await link.click();
     else await this.page.goto(this.base + path, { waitUntil: 'domcontentloaded' });
     await arrived;
@@ -196,7 +204,7 @@ class Walk {
     if (!productOf(this.path) || !this.r.chance(p)) return;
     await this.page.click('.reviews-toggle');
     this.result.readReviews = true;
-    await this.read(200, 700);
+    await this.read(100, 400);
   }
 
   async addToCart(p) {
@@ -223,18 +231,19 @@ class Walk {
   async checkout(pCheckout, pBuy) {
     await this.go('/cart.html');
     this.result.outcome = 'abandoned-cart';
-    if (this.gaveUp() || !this.v.wants(pCheckout)) return this.read(150, 500);
+    if (this.gaveUp() || !this.v.wants(pCheckout)) return this.read(100, 300);
     await this.go('/checkout.html');
     this.result.outcome = 'abandoned-checkout';
-    if (this.gaveUp()) return this.read(150, 500);
+    if (this.gaveUp()) return this.read(100, 300);
     const who = customer(this.r);
     for (const [id, value] of [['name', who.name], ['email', who.email], ['street', who.street], ['postcode', who.postcode], ['city', who.city]]) {
       await this.page.fill(`#checkout-${id}`, value);
       await sleep(this.v.pause(20, 80));
     }
     await this.page.selectOption('#checkout-country', who.country);
-    if (!this.v.converts(pBuy)) return this.read(150, 500);
+    if (!this.v.converts(pBuy)) return this.read(100, 300);
     const arrived = this.page.waitForURL((u) => u.pathname === '/checkout/thanks.html', { waitUntil: 'domcontentloaded' });
+    arrived.catch(() => {}); // awaited below
     await this.page.click('button.place-order');
     await arrived;
     await this.settle();
@@ -260,7 +269,7 @@ class Walk {
       if (next === 'product') await this.openProduct();
       else await this.go(next);
       if (this.gaveUp()) return;
-      await this.read(100, 400);
+      await this.read(50, 250);
     }
     if (this.result.added > 0 && this.r.chance(0.5)) await this.checkout(0.55, 0.6);
   }
@@ -273,7 +282,7 @@ class Walk {
     }
     const looks = this.r.int(1, 3);
     for (let i = 0; i < looks; i++) {
-      await this.read(100, 400);
+      await this.read(50, 250);
       await this.readReviews(0.45);
       await this.addToCart(i === 0 ? 0.9 : 0.45);
       if (i < looks - 1) {
@@ -287,7 +296,7 @@ class Walk {
 
   async reader() {
     if (this.path !== '/blog.html') await this.go('/blog.html');
-    await this.read(300, 1200);
+    await this.read(200, 700);
     await this.subscribe(0.4);
     if (!this.r.chance(0.35)) return;
     await this.openProduct(this.r.pick(['yirgacheffe', 'house-blend']));

@@ -64,8 +64,10 @@ beforeEach(() => {
   Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
   Object.defineProperty(navigator, 'sendBeacon', {
     configurable: true,
-    value: (_url: string, body: Blob) => {
-      pending.push(body.text().then((text) => void beacons.push(payloadSchema.parse(JSON.parse(text)) as Payload)));
+    // A string body (what delivery sends: text/plain;charset=UTF-8) or a Blob.
+    value: (_url: string, body: string | Blob) => {
+      const text = typeof body === 'string' ? Promise.resolve(body) : body.text();
+      pending.push(text.then((t) => void beacons.push(payloadSchema.parse(JSON.parse(t)) as Payload)));
       return true;
     },
   });
