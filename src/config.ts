@@ -235,7 +235,10 @@ export type ParseResult = { ok: true; config: ResolvedConfig } | { ok: false; pr
 export function parseConfig(input: unknown): ParseResult {
   const result = configSchema.safeParse(input);
   if (result.success) return { ok: true, config: result.data };
-  return { ok: false, problems: result.error.issues.map((issue) => describeIssue(issue, input)) };
+  // Top-level fields first, then goal by goal, as a marketer reads the JSON.
+  const rank = (i: Issue) => (i.path[0] === 'goals' && typeof i.path[1] === 'number' ? 1 + i.path[1] : 0);
+  const issues = [...result.error.issues].sort((a, b) => rank(a) - rank(b));
+  return { ok: false, problems: issues.map((issue) => describeIssue(issue, input)) };
 }
 
 type Issue = z.core.$ZodIssue;

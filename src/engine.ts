@@ -21,7 +21,7 @@ export interface Conversion {
 export interface EngineResult {
   state: GoalState;
   conversions: Conversion[];
-  /** Debug mode: why goals of the signal's kind did not match. */
+  /** Debug mode: why goals near the signal did not convert (`destination "purchase": "/x" did not match equals "/y"`). */
   misses: string[];
 }
 
@@ -33,6 +33,8 @@ export interface Engine {
   /** Duration goals not yet converted in `state`: what the session clock waits for. */
   pendingDurations(state: GoalState): { thresholdMs: number; engaged: boolean }[];
 }
+
+const ALREADY = 'already converted this session';
 
 const supportsOf = (g: Goal): string[] => (g.supports === undefined ? [] : typeof g.supports === 'string' ? [g.supports] : [...g.supports]);
 
@@ -104,17 +106,21 @@ export function createEngine(goals: readonly Goal[]): Engine {
           const configured = typeof goal.value === 'number' ? goal.value : undefined;
           conversions.push(convert(goal, signal.value ?? configured, state));
           state = { ...state, done: [...state.done, goal.id] };
-        }
+        } else if (goal && explain) misses.push(`${goal.kind} "${goal.id}": ${ALREADY}`);
         return { state, conversions, misses };
       }
       for (const m of matchers) {
-        if (state.done.includes(m.goal.id)) continue;
+        if (state.done.includes(m.goal.id)) {
+          // The commonest surprise in debug mode: a goal counts once per session.
+          if (explain && signal.type !== 'time' && m.test(signal, state)) misses.push(`${m.kind} "${m.goal.id}": ${ALREADY}`);
+          continue;
+        }
         const result = m.test(signal, state);
         if (result) {
           conversions.push(convert(m.goal, result.value, state));
           state = { ...state, done: [...state.done, m.goal.id] };
         } else if (explain && m.explain) {
-          const why = m.explain(signal);
+          const why = m.explain(signal, state);
           if (why) misses.push(`${m.kind} "${m.goal.id}": ${why}`);
         }
       }

@@ -1,6 +1,7 @@
 import { emptyGoalState, type GoalState } from './goals/types';
 import { createId } from './lib/createId';
 import type { KeyValue } from './lib/safeStorage';
+import { toJson } from './lib/toJson';
 
 export const CLIENT_KEY = 'goalpost.cid';
 export const SESSION_KEY = 'goalpost.session';
@@ -49,7 +50,7 @@ export function createSession({ storage, timeoutMs, newId = createId }: SessionO
       return { sid: newId(), start: now, last: now, seq: 0, engagedMs: 0, goals: emptyGoalState() };
     },
     commit(record) {
-      storage.set(SESSION_KEY, JSON.stringify(record));
+      storage.set(SESSION_KEY, toJson(record));
     },
     forget() {
       storage.remove(CLIENT_KEY);

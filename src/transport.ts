@@ -5,7 +5,8 @@ import { monotonicNow } from './lib/monotonicNow';
 import { retryAfter } from './lib/retryAfter';
 import { safeStorage, type KeyValue } from './lib/safeStorage';
 import { warn } from './lib/log';
-import { createQueue, type Entry, type Queue } from './queue/createQueue';
+import { toJson } from './lib/toJson';
+import { createQueue, deleteQueue, type Entry, type Queue } from './queue/createQueue';
 import type { Hit } from './schema';
 
 /** Where hits go once built: the tracker pushes, the transport drains. */
@@ -34,6 +35,12 @@ export interface DeliveryOptions {
   /** The clock hits' `ts` come from: `sentAt` and the age bound use it too. Default Date.now. */
   epochNow?: () => number;
   random?: () => number;
+  /**
+   * False while the page URL holds what privacy stripping removes: a beacon
+   * would carry it as the Referer, so what the page hands over as it goes
+   * is sent by keepalive fetch without one. Default: always true.
+   */
+  beaconSafe?: () => boolean;
 }
 
 /** Request bodies stay under this; the browser allows 64 KiB of keepalive bodies in flight. */
@@ -41,6 +48,11 @@ export const MAX_BODY_BYTES = 60 * 1024;
 /** The keepalive budget (fetch spec: 64 KiB in flight); sendBeacon draws on it too. */
 const KEEPALIVE_BYTES = 64 * 1024;
 const KEEPALIVE_REQUESTS = 9;
+/**
+ * Every request: no cookies, and no Referer, which would carry the page URL
+ * before privacy stripping to a collector on the page's own origin (SPEC section 7).
+ */
+const PRIVATE: RequestInit = { method: 'POST', credentials: 'omit', referrerPolicy: 'no-referrer' };
 /** A request that has not answered by then is aborted and retried. */
 const TIMEOUT_MS = 10_000;
 /** How long a sender may be silent before another tab takes its batch back. */
@@ -67,6 +79,26 @@ interface Shared {
 }
 
 const noop = () => {};
+
+/** What delivery keeps its queue (IndexedDB) and shared record (localStorage) under. */
+const storeName = (site: string, endpoint: string, win: Window) => `goalpost:${site}:${new URL(endpoint, win.location.href).href}`;
+
+/**
+ * Deletes everything delivery stored for this site and endpoint, without
+ * opening anything: Do Not Track, or a denial remembered from an earlier page.
+ */
+export function forgetDelivery(o: Pick<DeliveryOptions, 'endpoint' | 'site' | 'win' | 'storage'>): void {
+  const kv = o.storage ?? safeStorage(() => o.win.localStorage);
+  const name = storeName(o.site, o.endpoint, o.win);
+  kv.remove(name);
+  let idb: IDBFactory | undefined;
+  try {
+    idb = o.win.indexedDB;
+  } catch {
+    // Sandboxed frames: no IndexedDB, nothing to delete.
+  }
+  deleteQueue(name, idb, kv);
+}
 
 /** Picks entries for one body: oldest first, at most `max` hits and `room` bytes. */
 function pick(entries: Iterable<Entry>, max: number, room: number, skip: (e: Entry) => boolean): Entry[] {
@@ -95,9 +127,10 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   const random = opts.random ?? Math.random;
   const epochNow = opts.epochNow ?? Date.now;
   const endpoint = new URL(opts.endpoint, win.location.href).href;
-  const name = `goalpost:${opts.site}:${endpoint}`;
+  const name = storeName(opts.site, endpoint, win);
   const kv = opts.storage ?? safeStorage(() => win.localStorage);
   const doFetch = opts.fetchImpl ?? ((url: string, init: RequestInit) => win.fetch(url, init));
+  const beaconSafe = opts.beaconSafe ?? (() => true);
   const tab = createId();
   const site = JSON.stringify(opts.site);
   const head = (dropped: number) => `{"v":1,"site":${site},"sentAt":${epochNow()},"dropped":${dropped},"hits":[`;
@@ -121,7 +154,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   const write = (s: Shared) => {
     until = s.u || 0;
     // After stop (consent withdrawn) a round still finishing must not write the record back.
-    if (!stopped) kv.set(name, JSON.stringify(s));
+    if (!stopped) kv.set(name, toJson(s));
   };
   const update = (change: (s: Shared) => void) => {
     const s = read();
@@ -285,7 +318,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     let status = 0;
     let wait: string | null = null;
     try {
-      const res = await doFetch(endpoint, { method: 'POST', body, keepalive, credentials: 'omit', signal: ac.signal });
+      const res = await doFetch(endpoint, { ...PRIVATE, body, keepalive, signal: ac.signal });
       status = res.status;
       wait = res.headers.get('Retry-After');
     } catch {
@@ -331,9 +364,25 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   }
 
   /**
-   * The page is hidden or going away: hand what is queued to sendBeacon, within
-   * the keepalive budget. What it refuses stays queued (in IndexedDB) for later
-   * or for the next page; `false` is never taken as sent.
+   * Gives a body to the browser to send even if the page goes away: sendBeacon,
+   * or, when the page URL holds what privacy stripping removes (a beacon would
+   * send it as the Referer), a keepalive fetch without Referer. True when taken.
+   */
+  function handOff(body: string): boolean {
+    try {
+      if (typeof nav.sendBeacon === 'function' && beaconSafe()) return nav.sendBeacon(endpoint, body);
+      Promise.resolve(doFetch(endpoint, { ...PRIVATE, body, keepalive: true })).catch(noop);
+      return true;
+    } catch {
+      // Taken as false: it stays queued for later or for the next page.
+      return false;
+    }
+  }
+
+  /**
+   * The page is hidden or going away: hand what is queued to the browser
+   * (handOff), within the keepalive budget. What it refuses stays queued (in
+   * IndexedDB) for later or for the next page; `false` is never taken as sent.
    */
   function hide(away: boolean): void {
     if (stopped) return;
@@ -349,7 +398,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     }
     // The collector is failing (we are in backoff): a beacon would be lost; the next page sends instead.
     // Offline: the same.
-    if ((s.u || 0) <= now() && nav.onLine !== false && typeof nav.sendBeacon === 'function') {
+    if ((s.u || 0) <= now() && nav.onLine !== false) {
       // Another tab read the stored queue at s.r: what was stored before that is its to send.
       const seen = s.t === tab ? 0 : s.r || 0;
       let dropped = s.d || 0;
@@ -358,13 +407,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
         const batch = pick(list, Infinity, Math.min(room, KEEPALIVE_BYTES - kaBytes - beaconBytes - headBytes), () => false);
         const [body, bytes] = pack(batch, dropped);
         if (!batch.length || !fits(bytes)) break;
-        let ok = false;
-        try {
-          ok = nav.sendBeacon(endpoint, body);
-        } catch {
-          // Treated like false.
-        }
-        if (!ok) break;
+        if (!handOff(body)) break;
         beacons++;
         beaconBytes += bytes;
         if (dropped) update((s) => void (s.d = Math.max(0, (s.d || 0) - dropped)));

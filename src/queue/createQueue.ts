@@ -2,6 +2,7 @@ import { entries, promisifyRequest } from 'idb-keyval';
 import { byteLength } from '../lib/byteLength';
 import { createId } from '../lib/createId';
 import type { KeyValue } from '../lib/safeStorage';
+import { toJson } from '../lib/toJson';
 import { withTimeout } from '../lib/withTimeout';
 import type { Hit } from '../schema';
 import { bound } from './bound';
@@ -105,6 +106,21 @@ const parseList = (text: unknown): unknown[] => {
   }
 };
 
+/**
+ * Deletes a queue's storage (its database, tombstones and spill) without
+ * opening it: under Do Not Track or a remembered denial, what an earlier page
+ * left must go too.
+ */
+export function deleteQueue(name: string, idb: IDBFactory | undefined, kv: KeyValue): void {
+  kv.remove(name + ':sent');
+  kv.remove(name + ':spill');
+  try {
+    idb?.deleteDatabase(name);
+  } catch {
+    // Nothing stored to delete.
+  }
+}
+
 export function createQueue(o: QueueOptions): Queue {
   const { kv, now, wallNow = Date.now, maxHits = 5000, maxBytes = 5_000_000, maxAgeMs = 7 * 86_400_000, maxHitBytes = 32 * 1024, recordHits = 50 } = o;
   const tombKey = o.name + ':sent';
@@ -155,7 +171,7 @@ export function createQueue(o: QueueOptions): Queue {
   };
 
   const tombstones = (): string[] => parseList(kv.get(tombKey)) as string[];
-  const setTombstones = (ids: string[]) => (ids.length ? kv.set(tombKey, JSON.stringify(ids.slice(-MAX_TOMBSTONES))) : kv.remove(tombKey));
+  const setTombstones = (ids: string[]) => (ids.length ? kv.set(tombKey, toJson(ids.slice(-MAX_TOMBSTONES))) : kv.remove(tombKey));
 
   function schedule(): void {
     if (scheduled) return;
@@ -183,7 +199,7 @@ export function createQueue(o: QueueOptions): Queue {
   function add(hit: Hit): boolean {
     let json: string;
     try {
-      json = JSON.stringify(hit);
+      json = toJson(hit);
     } catch {
       return false;
     }
@@ -293,7 +309,7 @@ export function createQueue(o: QueueOptions): Queue {
             ids.add(hit.id);
             let e = mem.get(hit.id);
             if (!e) {
-              e = entry(hit, JSON.stringify(hit), key, t);
+              e = entry(hit, toJson(hit), key, t);
               put(e);
               fresh++;
             }
@@ -374,16 +390,9 @@ export function createQueue(o: QueueOptions): Queue {
       deleting.clear();
       bytes = 0;
       open = undefined;
-      kv.remove(tombKey);
-      kv.remove(spillKey);
-      const s = store;
+      store?.close();
       store = undefined;
-      try {
-        s?.close();
-        o.idb?.deleteDatabase(o.name);
-      } catch {
-        // Nothing stored to delete.
-      }
+      deleteQueue(o.name, o.idb, kv);
     },
   };
 }

@@ -70,7 +70,8 @@ describe('goal kinds on hard loads', () => {
         { type: 'pageview', nav: 'navigate', url: server.url('/shop/checkout/thanks?order=7'), ref: server.url('/shop/cart') },
         { type: 'goal', goal: { id: 'browsed', kind: 'pagesPerSession', role: 'micro', supports: ['purchase'] } },
         { type: 'goal', goal: { id: 'purchase', kind: 'destination', role: 'macro', supports: [], value: 40, currency: 'EUR',
-          assists: ['add_to_cart', 'browsed'], funnel: [true, true] } },
+          // The 2 s duration goal may have converted by now too: it is a micro goal of purchase.
+          assists: expect.arrayContaining(['add_to_cart', 'browsed']), funnel: [true, true] } },
       ],
       refuted: [{ type: 'goal', goal: { id: 'purchase' }, seq: 99 }],
     });
@@ -115,7 +116,7 @@ describe('goal kinds in a single-page app', () => {
         { type: 'pageview', nav: 'spa', url: server.url('/shop/checkout'), ref: server.url('/shop/cart') },
         { type: 'pageview', nav: 'spa', url: server.url('/shop/checkout/thanks?order=7') },
         { type: 'goal', goal: { id: 'browsed', role: 'micro' } },
-        { type: 'goal', goal: { id: 'purchase', role: 'macro', assists: ['browsed'], funnel: [true, true] } },
+        { type: 'goal', goal: { id: 'purchase', role: 'macro', assists: expect.arrayContaining(['browsed']), funnel: [true, true] } },
       ],
     });
     expect(new Set(hits.slice(0, 3).map((h) => h.pid)).size).toBe(3);
@@ -220,11 +221,54 @@ describe('the script tag', () => {
       return e;
     });
     expect(errors).toHaveLength(1);
-    const text = errors[0].text;
-    expect(text).toContain('goals[1].supports: unknown macro goal "purchse" (known: purchase)');
-    expect(text).toContain('goals[2].url.regex: not a valid regular expression: "("');
-    expect(text).toContain('goals[3].kind: unknown goal kind "pageviews"');
+    expect(errors[0].text).toBe([
+      '[goalpost] invalid config, goalpost is not running:',
+      '  - goals[1].supports: unknown macro goal "purchse" (known: purchase, bad, odd)',
+      '  - goals[2].url.regex: not a valid regular expression: "("',
+      '  - goals[3].kind: unknown goal kind "pageviews" (use destination, duration, pagesPerSession or event)',
+    ].join('\n'));
     await page.waitForTimeout(1200);
     expect(server.collector.requests).toHaveLength(0);
+  });
+});
+
+describe('session', () => {
+  test('tabs of one origin share the client and the session', async () => {
+    serveShop();
+    await open('/shop/');
+    await expectHits(server.collector, { expected: [{ type: 'pageview' }] });
+    const tab = await browser.newPage();
+    try {
+      await tab.goto(server.url('/shop/cart'));
+      const [a, b] = await expectHits(server.collector, {
+        expected: [{ type: 'pageview', url: server.url('/shop/') }, { type: 'pageview', url: server.url('/shop/cart') }],
+      });
+      expect(b.cid).toBe(a.cid);
+      expect(b.sid).toBe(a.sid);
+      expect(b.pid).not.toBe(a.pid);
+      expect(b.seq).toBeGreaterThan(a.seq);
+      expectNoPageErrors(tab);
+    } finally {
+      await tab.close();
+    }
+  });
+
+  test('where localStorage is blocked, goalpost works on in memory', async () => {
+    serveShop();
+    page = await browser.newPage();
+    await page.addInitScript(() => {
+      Object.defineProperty(window, 'localStorage', {
+        get() {
+          throw new DOMException('The operation is insecure.', 'SecurityError');
+        },
+      });
+    });
+    await page.goto(server.url('/shop/'));
+    const [pv, ev, goal] = await expectHits(server.collector, {
+      action: () => page.click('#add'),
+      expected: [{ type: 'pageview' }, { type: 'event', event: { action: 'add_to_cart' } }, { type: 'goal', goal: { id: 'add_to_cart' } }],
+    });
+    expect(new Set([pv.sid, ev.sid, goal.sid]).size).toBe(1);
+    expect([pv.seq, ev.seq, goal.seq]).toEqual([1, 2, 3]);
   });
 });

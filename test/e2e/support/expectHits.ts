@@ -163,6 +163,6 @@ function fail(collector: Collector, since: number, why: string): never {
   throw new Error(
     `expectHits: ${why}\n` +
       `received ${hits.length} hit(s) in 2xx payloads since request #${since}:\n${shown.map((l) => '  ' + l).join('\n') || '  (none)'}\n` +
-      `requests since #${since}: ${reqs.join(', ') || '(none)'}`,
+      `requests since #${since}:\n${reqs.map((l) => '  ' + l).join('\n') || '  (none)'}`,
   );
 }
