@@ -259,6 +259,24 @@ describe('pages going away', () => {
     await expectDelivered('visible again', labels(3, 'vis'), { timeoutMs: 3000 });
   });
 
+  test('visible again after a hide: a retry goes at once instead of waiting out the backoff', async () => {
+    await wipe();
+    const page = await open('maxHits=50&flush=100');
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 400)));
+    server.collector.failNext(4, 500);
+    await track(page, 5, 'back');
+    // Four failures: the next retry is 4-8 s away.
+    await waitFor(() => posts().filter((r) => r.status === 500).length >= 4, 20_000, 100);
+    await setVisibility(page, 'hidden');
+    await sleep(200);
+    // No beacon: the collector was answering 500.
+    expect(beaconed()).toHaveLength(0);
+    const t = Date.now();
+    await setVisibility(page, 'visible');
+    await expectDelivered('visible again during a backoff', labels(5, 'back'), { timeoutMs: 3000 });
+    expect(Date.now() - t).toBeLessThan(2500);
+  }, 40_000);
+
   test('closing the page: a beacon takes what waits', async () => {
     await wipe();
     const page = await open('maxHits=50&flush=60000');
