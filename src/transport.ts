@@ -173,8 +173,13 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   let unloading = false;
   /** Bumped when the page goes away or stops: a round of an older generation ends at its next step. */
   let gen = 0;
-  /** Hits per request: halved by 413 (and by a batch that keeps failing), doubled back by success. */
-  let limit = maxHits;
+  /**
+   * Hits per request. `maxHits` says when to send (config: "send when this many hits wait"); what
+   * waits then goes in as few bodies as fit MAX_BODY_BYTES: each request costs the page ~1 ms of main
+   * thread, and a collector takes one body as easily as ten. Halved by 413 (and by a batch that keeps
+   * failing) to isolate what the collector refuses, doubled back by success.
+   */
+  let limit = Infinity;
   /** Keepalive requests and bytes in flight: our fetches, and our beacons since the page was last shown. */
   let kaCount = 0;
   let kaBytes = 0;
@@ -192,7 +197,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   } catch {
     // Sandboxed frames and some privacy modes throw on access.
   }
-  const queue = opts.queue ?? createQueue({ name, idb, kv, now, wallNow: epochNow, recordHits: Math.min(maxHits, 50), onDrop: (n) => update((s) => void (s.d = (s.d || 0) + n)) });
+  const queue = opts.queue ?? createQueue({ name, idb, kv, now, wallNow: epochNow, onDrop: (n) => update((s) => void (s.d = (s.d || 0) + n)) });
 
   /** One timer at most: the earliest asked for, never before a pause ends. */
   function arm(ms: number): void {
@@ -303,8 +308,11 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       arm(LEASE_MS);
       return false;
     }
-    s.e = now() + LEASE_MS;
-    write(s);
+    // Renewed only when it would not outlast this request: one localStorage write every few requests.
+    if ((s.e || 0) < now() + TIMEOUT_MS + 1000) {
+      s.e = now() + LEASE_MS;
+      write(s);
+    }
     const dropped = s.d || 0;
     const [body, bytes] = pack(batch, dropped);
     // keepalive lets the request outlive the page; it must fit the browser's budget, else a plain fetch.
@@ -338,11 +346,12 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     const refused = status >= 400 && status < 500 && status !== 408 && status !== 429 && (status !== 413 || batch.length < 2);
     if (ok || refused) {
       await queue.remove(batch);
-      update((s) => {
-        if (ok && dropped) s.d = Math.max(0, (s.d || 0) - dropped);
-        s.n = s.u = s.a = s.f = 0;
-      });
-      limit = Math.min(maxHits, limit * 2);
+      if ((ok && dropped) || s.n || s.u)
+        update((s) => {
+          if (ok && dropped) s.d = Math.max(0, (s.d || 0) - dropped);
+          s.n = s.u = s.a = s.f = 0;
+        });
+      limit *= 2;
       return true;
     }
     if (status === 413) {

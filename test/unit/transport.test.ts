@@ -92,20 +92,33 @@ afterEach(() => {
 });
 
 describe('delivery', () => {
-  test('2xx: every hit once, in bodies of at most maxHits; sentAt stamped per request; nothing left queued', async () => {
+  test('2xx: every hit once; what waits goes in as few bodies as fit, whatever maxHits; sentAt per request; nothing left', async () => {
     const c = collector();
     let epoch = 5000;
-    const d = start(c, { epochNow: () => (epoch += 1000) });
+    const d = start(c, { maxHits: 10, epochNow: () => (epoch += 1000) });
     const hits = Array.from({ length: 25 }, () => ev());
     hits.forEach((h) => d.push(h));
     await d.flush();
-    expect(c.requests.map((r) => r.payload.hits.length)).toEqual([10, 10, 5]);
+    expect(c.requests.map((r) => r.payload.hits.length)).toEqual([25]);
     expect(c.delivered()).toEqual(hits.map((h) => h.id));
     expect(c.requests[0].payload.hits[0]).toEqual(hits[0]);
-    const sentAts = c.requests.map((r) => r.payload.sentAt);
-    expect(new Set(sentAts).size).toBe(3);
+    d.push(ev());
     await d.flush();
-    expect(c.requests).toHaveLength(3);
+    const sentAts = c.requests.map((r) => r.payload.sentAt);
+    expect(new Set(sentAts).size).toBe(2);
+    await d.flush();
+    expect(c.requests).toHaveLength(2);
+  });
+
+  test('maxHits waiting starts a send at once; fewer wait for the interval', async () => {
+    const c = collector();
+    const d = start(c, { maxHits: 3, flushIntervalMs: 60_000 });
+    d.push(ev());
+    d.push(ev());
+    await new Promise((r) => setTimeout(r, 300));
+    expect(c.requests).toHaveLength(0);
+    d.push(ev());
+    await vi.waitFor(() => expect(c.delivered()).toHaveLength(3));
   });
 
   test('500 N times, then ok: the same ids and ts are sent again, once delivered never again', async () => {
@@ -136,9 +149,13 @@ describe('delivery', () => {
 
   test('other 4xx: that batch is dropped and later batches still go out', async () => {
     const c = collector([400]);
-    const d = start(c, { maxHits: 2 });
+    const d = start(c);
     const hits = [ev(), ev(), ev(), ev()];
-    hits.forEach((h) => d.push(h));
+    d.push(hits[0]);
+    d.push(hits[1]);
+    await d.flush();
+    d.push(hits[2]);
+    d.push(hits[3]);
     await d.flush();
     expect(c.requests.map((r) => r.status)).toEqual([400, 204]);
     expect(c.delivered()).toEqual([hits[2].id, hits[3].id]);
@@ -148,7 +165,7 @@ describe('delivery', () => {
 
   test('413 splits the batch; a single hit that gets 413 is dropped; the others arrive', async () => {
     const c = collector([413, 413, 413]);
-    const d = start(c, { maxHits: 4 });
+    const d = start(c);
     const hits = [ev(), ev(), ev(), ev()];
     hits.forEach((h) => d.push(h));
     await d.flush();
@@ -212,7 +229,7 @@ describe('delivery', () => {
     expect(c.delivered()).toEqual([h.id]);
   });
 
-  test('bodies stay under 60 KiB whatever maxHits; small ones go keepalive', async () => {
+  test('bodies stay under 60 KiB; those that fit the keepalive budget go keepalive', async () => {
     const c = collector();
     const d = start(c, { maxHits: 10_000 });
     for (let i = 0; i < 300; i++) d.push(ev({ event: { action: 'a', label: 'x'.repeat(900) } } as Partial<Hit>));
