@@ -1,5 +1,7 @@
 /** UTF-8 length of a string, without encoding it (this runs once per hit). */
 export function byteLength(s: string): number {
+  // Most hits are ASCII: one native regex scan instead of a loop over every character.
+  if (!/[^\x00-\x7f]/.test(s)) return s.length;
   let n = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
