@@ -69,19 +69,11 @@ export function createEngine(goals: readonly Goal[]): Engine {
   // for an event, those whose action is that word (or not a plain word).
   // Declared order is kept, so assists work as before. (Issue 7: >= 1M signals/s with 50 goals.)
   const reactsTo = { destination: 'pageview', pagesPerSession: 'pageview', duration: 'time', event: 'event' } as const;
-  const ofType = (type: Signal['type']) => matchers.filter((m) => reactsTo[m.kind] === type);
-  const forType = { pageview: ofType('pageview'), time: ofType('time'), event: ofType('event'), manual: [] as GoalMatcher[] };
-  const actionOf = (m: GoalMatcher): string | undefined => {
+  const kinds = matchers.map((m) => reactsTo[m.kind]);
+  const words = matchers.map((m) => {
     const a = m.goal.kind === 'event' && !m.goal.on ? m.goal.event?.action : undefined;
-    const word = typeof a === 'string' ? a : a && a.beginsWith === undefined && a.regex === undefined ? a.equals : undefined;
-    return word?.toLowerCase();
-  };
-  const anyAction = forType.event.filter((m) => actionOf(m) === undefined);
-  const forAction = new Map<string, GoalMatcher[]>();
-  for (const m of forType.event) {
-    const word = actionOf(m);
-    if (word !== undefined && !forAction.has(word)) forAction.set(word, forType.event.filter((x) => actionOf(x) === undefined || actionOf(x) === word));
-  }
+    return (typeof a === 'string' ? a : a && a.beginsWith === undefined && a.regex === undefined ? a.equals : undefined)?.toLowerCase();
+  });
   /**
    * `done.includes(id)` in O(1): a session's `done` list is replaced, never
    * changed in place, so its Set can be kept beside it until it is dropped.
@@ -93,8 +85,7 @@ export function createEngine(goals: readonly Goal[]): Engine {
     if (!set) doneSets.set(done, (set = new Set(done)));
     return set.has(id);
   };
-  const candidates = (signal: Signal, explain: boolean): GoalMatcher[] =>
-    signal.type === 'event' && !explain ? (forAction.get(signal.action.toLowerCase()) ?? anyAction) : forType[signal.type];
+  const pendingOf = new WeakMap<readonly string[], typeof durations>();
 
   function convert(goal: Goal, value: number | undefined, state: GoalState): Conversion {
     const supports = supportsOf(goal);
@@ -115,7 +106,12 @@ export function createEngine(goals: readonly Goal[]): Engine {
   return {
     goal: (id) => byId.get(id),
 
-    pendingDurations: (state) => durations.filter((d) => !state.done.includes(d.goal.id)),
+    // Asked on every hit, twice: answered once per done list.
+    pendingDurations(state) {
+      let pending = pendingOf.get(state.done);
+      if (!pending) pendingOf.set(state.done, (pending = durations.filter((d) => !isDone(state.done, d.goal.id))));
+      return pending;
+    },
 
     evaluate(prev, signal, explain = false) {
       const conversions: Conversion[] = [];
@@ -142,8 +138,10 @@ export function createEngine(goals: readonly Goal[]): Engine {
         }
         return { state, conversions, misses };
       }
-      for (const m of candidates(signal, explain)) {
-        if (isDone(state.done, m.goal.id)) continue;
+      const word = signal.type === 'event' && !explain ? signal.action.toLowerCase() : undefined;
+      for (let i = 0; i < matchers.length; i++) {
+        const m = matchers[i];
+        if (kinds[i] !== signal.type || (word !== undefined && words[i] !== undefined && words[i] !== word) || isDone(state.done, m.goal.id)) continue;
         const result = m.test(signal, state);
         if (result) {
           conversions.push(convert(m.goal, result.value, state));
