@@ -69,6 +69,13 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   let store: KeyValue = mode === 'on' ? persistent : createMemoryStore();
   const storeProxy: KeyValue = { get: (k) => store.get(k), set: (k, v) => store.set(k, v), remove: (k) => store.remove(k) };
   let session = createSession({ storage: storeProxy, timeoutMs: config.session.timeoutMinutes * 60_000, newId });
+  // The session record is cached between hits: another tab's write fires `storage` here
+  // (and the session clock resyncs when the page comes back from the background or bfcache).
+  const onStorage = (e: StorageEvent) => {
+    if (e.key === SESSION_KEY || e.key === null) session.resync();
+  };
+  win.addEventListener('storage', onStorage);
+  stops.push(() => win.removeEventListener('storage', onStorage));
   const held: Hit[] = [];
   let delivery: Delivery | undefined;
 
@@ -130,7 +137,10 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
 
   const timeSignal = (rec: SessionRecord, t: number): Signal => ({ type: 'time', sessionMs: t - rec.start, engagedMs: rec.engagedMs });
 
-  const clock = createSessionClock(win, doc, now, () => armClock());
+  const clock = createSessionClock(win, doc, now, () => {
+    session.resync();
+    armClock();
+  });
   stops.push(clock.stop);
 
   /** One timer for the nearest duration goal, so it converts while the page is open. */

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-/** gzip -9 bytes of dist/goalpost.iife.js allowed today (12,899 at a6c6bf4). */
-export const CEILING = 13_000;
+/** gzip -9 bytes of dist/goalpost.iife.js allowed today: 13,297 (12,899 before the engine index and session cache of issue 7). */
+export const CEILING = 13_350;
 
 const root = path.resolve(__dirname, '../..');
 const file = path.join(root, 'dist/goalpost.iife.js');
