@@ -109,11 +109,14 @@ function parse(n: Plan, p: Payload): Payload {
       return p;
     }
     case 'union': {
-      const results = n.o.map((o) => run(o, fresh(v)));
-      const ok = results.find((r) => !r.issues.length) ?? results.filter((r) => !aborted(r.issues));
-      if (!Array.isArray(ok)) return ok;
-      if (ok.length === 1) return ok[0];
-      return fail(p, { code: 'invalid_union', errors: results.map((r) => r.issues.map(finalize)) });
+      const results: Payload[] = [];
+      for (const o of n.o) {
+        const r = run(o, fresh(v));
+        if (!r.issues.length) return r;
+        results.push(r);
+      }
+      const live = results.filter((r) => !aborted(r.issues));
+      return live.length === 1 ? live[0] : fail(p, { code: 'invalid_union', errors: results.map((r) => r.issues.map(finalize)) });
     }
     case 'disc': {
       if (!isObject(v)) return fail(p, { code: 'invalid_type', expected: 'object' });
