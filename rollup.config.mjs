@@ -14,6 +14,20 @@ const onwarn = (w, next) => {
   next(w);
 };
 const external = (id) => /^(zod|idb-keyval|web-vitals)(\/|$)/.test(id);
+// The script-tag build runs on pages we do not control. Its whole body,
+// module-scope code included, sits in one try: nothing it throws reaches the
+// page's window.onerror. While it runs, enumerable properties a page added to
+// Object.prototype are hidden (made non-enumerable, then restored): zod
+// builds its schemas with for-in loops that would otherwise crash.
+// src/lib/withoutProtoKeys.ts does the same around a later init().
+const iifeGuard = {
+  intro:
+    'var gpHidden=[];try{for(var gpKey in Object.prototype){var gpDesc=Object.getOwnPropertyDescriptor(Object.prototype,gpKey);' +
+    'if(gpDesc&&gpDesc.configurable){Object.defineProperty(Object.prototype,gpKey,{enumerable:false});gpHidden.push(gpKey)}}',
+  outro:
+    '}catch(gpError){try{console.warn("[goalpost] could not start",gpError)}catch(gpIgnored){}}' +
+    'finally{gpHidden.forEach(function(k){Object.defineProperty(Object.prototype,k,{enumerable:true})})}',
+};
 const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], noEmit: false, declaration: false });
 
 export default [
@@ -29,7 +43,7 @@ export default [
     onwarn,
     // The script-tag file validates config with a plan derived from the zod schema, not with zod (build/compactConfig.mjs).
     plugins: [compactConfig(), resolve({ browser: true }), ts(), terser({ ecma: 2020, module: false, compress: { passes: 3 }, format: { comments: false } })],
-    output: { file: 'dist/goalpost.iife.js', format: 'iife', name: undefined },
+    output: { file: 'dist/goalpost.iife.js', format: 'iife', name: undefined, ...iifeGuard },
     treeshake: { moduleSideEffects: (id) => id.endsWith('src/script.ts') },
   },
   {

@@ -14,7 +14,7 @@ export const matchSchema = z.union([
     .strictObject({
       equals: z.optional(z.string()),
       beginsWith: z.optional(z.string()),
-      regex: z.optional(z.string()),
+      regex: z.optional(z.string().check(rule('regex'))),
       /** Compare with case. Default false. */
       caseSensitive: z.optional(z.boolean()),
     })

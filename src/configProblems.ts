@@ -18,9 +18,25 @@ export interface ConfigIssue {
   errors?: ConfigIssue[][];
 }
 
-/** One line per issue, `path: words`. */
+/** One line per issue, `path: words`: top-level fields first, then goal by goal, as a marketer reads the JSON. */
 export function describeIssues(issues: readonly ConfigIssue[], input: unknown): string[] {
-  return issues.map((issue) => `${formatPath(issue.path) || 'config'}: ${issueWords(issue, input)}`);
+  const rank = (i: ConfigIssue) => (i.path[0] === 'goals' && typeof i.path[1] === 'number' ? 1 + i.path[1] : 0);
+  return [...issues]
+    .sort((a, b) => rank(a) - rank(b))
+    .map((issue) => {
+      const inner = innermost(issue);
+      return `${formatPath(inner.path) || 'config'}: ${issueWords(inner, input)}`;
+    });
+}
+
+/** A value of a root type in a union option that did not fit at all. */
+const atRoot = (e: ConfigIssue) => !e.path.length && (e.code === 'invalid_type' || e.code === 'invalid_value');
+
+/** A union that failed on a shape it almost had (a Match object with an unknown key): report that shape's problem, at its path. */
+function innermost(issue: ConfigIssue): ConfigIssue {
+  if (issue.code !== 'invalid_union' || issue.discriminator) return issue;
+  const inner = (issue.errors ?? []).flat().find((e) => !atRoot(e));
+  return inner ? innermost({ ...inner, path: [...issue.path, ...inner.path] }) : issue;
 }
 
 function issueWords(issue: ConfigIssue, input: unknown): string {
@@ -39,13 +55,8 @@ function issueWords(issue: ConfigIssue, input: unknown): string {
           ? 'a goal needs a "kind": destination, duration, pagesPerSession or event'
           : `unknown goal kind ${JSON.stringify(kind)} (use destination, duration, pagesPerSession or event)`;
       }
-      // An option that got past its own type check says what is wrong inside it;
-      // otherwise list what the value could have been.
-      const errors = issue.errors ?? [];
-      const atRoot = (e: ConfigIssue) => !e.path.length && (e.code === 'invalid_type' || e.code === 'invalid_value');
-      const inner = errors.flat().find((e) => !atRoot(e));
-      if (inner) return issueWords({ ...inner, path: [...path, ...inner.path] }, input);
-      const alternatives = errors.flat().map((e) => (e.values ? e.values.map((v) => JSON.stringify(v)).join(' or ') : expected(e.expected)));
+      // No option got past its own type check (innermost() found none): list what the value could have been.
+      const alternatives = (issue.errors ?? []).flat().map((e) => (e.values ? e.values.map((v) => JSON.stringify(v)).join(' or ') : expected(e.expected)));
       const got = valueAt(input, path);
       return got === undefined ? `is required (${alternatives.join(' or ')})` : `must be ${alternatives.join(' or ')}, got ${describeValue(got)}`;
     }

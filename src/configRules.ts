@@ -17,14 +17,16 @@ export interface ConfigRule {
 export type RuleName = keyof typeof configRules;
 
 export const configRules = {
-  /** A Match object names exactly one way to compare, and its regex compiles. */
+  /** A Match object names exactly one way to compare. */
   match: {
     check(m: Record<string, unknown>, report) {
       const ops = ['equals', 'beginsWith', 'regex'].filter((k) => m[k] !== undefined);
       if (ops.length !== 1) report('give exactly one of equals, beginsWith or regex');
-      else if (typeof m.regex === 'string' && !isValidRegex(m.regex)) {
-        report(`not a valid regular expression: ${JSON.stringify(m.regex)}`, ['regex']);
-      }
+    },
+  },
+  regex: {
+    check(source: string, report) {
+      if (!isValidRegex(source)) report(`not a valid regular expression: ${JSON.stringify(source)}`);
     },
   },
   selector: {

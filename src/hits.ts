@@ -1,5 +1,6 @@
 import type { Conversion } from './engine';
-import type { EventHit, GoalHit, Hit, NavType, PageviewHit, ScreenClass, Speed } from './schema';
+import type { EventHit, GoalHit, Hit, NavType, PageviewHit, ScreenClass, Speed, TimingHit } from './schema';
+import type { Timing } from './vitals/toTiming';
 
 /** The fields every hit carries (SPEC section 5). */
 export interface HitBase {
@@ -33,6 +34,14 @@ export function goalHit(base: HitBase, c: Conversion, currency: string | undefin
   if (c.assists) goal.assists = c.assists;
   if (c.funnel) goal.funnel = c.funnel;
   return { ...base, type: 'goal', goal, speed };
+}
+
+/**
+ * The timing of one hard load or back/forward-cache restore. `base` carries
+ * that page view's `pid` and `url`, not those of a later SPA view.
+ */
+export function timingHit(base: HitBase, nav: NavType, timing: Timing): TimingHit {
+  return { ...base, type: 'timing', timing: { ...timing, nav } };
 }
 
 /** Viewport class: mobile under 768 px, tablet under 1024, desktop otherwise. */

@@ -54,6 +54,9 @@ const aborted = (issues: Issue[], from = 0) => issues.slice(from).some((i) => i.
 const prefix = (key: PropertyKey, issues: Issue[]) => issues.map((i) => ((i.path = [key, ...(i.path ?? [])]), i));
 const fail = (p: Payload, issue: Omit<Issue, 'path'> & { path?: PropertyKey[] }): Payload => (p.issues.push(issue as Issue), p);
 const fresh = (value: unknown): Payload => ({ value, issues: [] });
+/** A default's own copy. Not through JSON: a page may have given arrays a toJSON (Prototype.js did). */
+const copy = (v: any): any =>
+  Array.isArray(v) ? v.map(copy) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)])) : v;
 
 function run(n: Plan, p: Payload): Payload {
   p = parse(n, p);
@@ -74,7 +77,7 @@ function parse(n: Plan, p: Payload): Payload {
       return v === undefined ? p : run(n.i, p);
     case 'default': {
       if (v !== undefined) p = run(n.i, p);
-      if (p.value === undefined) p.value = JSON.parse(JSON.stringify(n.d));
+      if (p.value === undefined) p.value = copy(n.d);
       return p;
     }
     case 'array': {

@@ -1,30 +1,40 @@
 /**
- * What leaves the browser: URLs without fragments and without query
- * parameters that can carry personal data (SPEC section 7).
+ * What leaves the browser: URLs without fragments, without query parameters
+ * that can carry personal data, and with e-mail addresses and JWTs redacted
+ * (SPEC section 7). Plus Do Not Track / Global Privacy Control.
  */
 
 const EXACT = new Set([
   'email', 'mail', 'token', 'access_token', 'id_token', 'code', 'state', 'password', 'pwd', 'pass', 'secret',
   'session', 'sessionid', 'auth', 'key', 'apikey', 'api_key', 'signature', 'sig', 'jwt', 'phone',
+  // Not in SPEC's list, but session ids all the same (Java servlets, PHP).
+  'jsessionid', 'phpsessid',
 ]);
 const CONTAINS = /token|secret|password|email/i;
-const EMAIL = /[a-z0-9._%+-]+(@|%40)[a-z0-9.-]+\.[a-z]{2,}/gi;
-// header.payload.signature, base64url: a JWT anywhere in a path or value.
-const JWT = /eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]{4,}/g;
-const MAX_URL = 2048;
+// The leading group makes a match start only where a run of address characters
+// starts: without it a long URL with no "@" costs quadratic backtracking.
+// (No lookbehind: Safari before 16.4 cannot even parse it.)
+const EMAIL = /(^|[^\w.%+-])[\w.%+-]+(?:@|%40)[a-z\d.-]+\.[a-z]{2,}/gi;
+// header.payload.signature in base64url, the signature possibly empty (alg "none").
+const JWT = /eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g;
+// Path parameters such as /cart;jsessionid=ABC (Java servlets) carry sessions too.
+const PATH_PARAM = /;([^;/=]*)=[^;/]*/g;
+/** The wire format's limit for `url` and `ref`. */
+export const MAX_URL = 2048;
 
 /** A predicate for query parameter names to remove: the built-in list plus `extra`, ignoring case. */
 export function createParamFilter(extra: readonly string[] = []): (name: string) => boolean {
   const extraSet = new Set(extra.map((n) => n.toLowerCase()));
   return (name) => {
-    const n = name.toLowerCase();
+    const n = name.trim().toLowerCase();
     return EXACT.has(n) || extraSet.has(n) || CONTAINS.test(n);
   };
 }
 
 /**
- * The URL as goalpost sends it: absolute, no hash, no personal query
- * parameters, e-mail addresses and JWTs redacted, capped in length. Never throws.
+ * The URL as goalpost sends it: absolute, no hash, no user:password, no
+ * personal query or path parameters, e-mail addresses and JWTs redacted,
+ * capped at MAX_URL. Never throws: a URL that cannot be parsed becomes ''.
  */
 export function stripUrl(url: string, base: string | undefined, isPersonal: (name: string) => boolean): string {
   let u: URL;
@@ -34,21 +44,17 @@ export function stripUrl(url: string, base: string | undefined, isPersonal: (nam
     return '';
   }
   u.hash = '';
+  u.username = u.password = '';
+  const drop = (part: string, name: string) => (isPersonal(safeDecode(name)) ? '' : part);
+  if (u.pathname.includes(';')) u.pathname = u.pathname.replace(PATH_PARAM, drop);
   if (u.search) {
-    const kept: string[] = [];
-    for (const part of u.search.slice(1).split('&')) {
-      if (!part) continue;
-      const eq = part.indexOf('=');
-      const rawName = eq < 0 ? part : part.slice(0, eq);
-      if (!isPersonal(safeDecode(rawName))) kept.push(part);
-    }
+    // Split by hand, not URLSearchParams: re-encoding would change the parameters we keep.
+    const kept = u.search.slice(1).split('&').filter((part) => part && drop(part, part.split('=')[0]));
     u.search = kept.length ? `?${kept.join('&')}` : '';
   }
-  // Only the username/password part of an absolute URL could carry credentials.
-  u.username = '';
-  u.password = '';
-  const out = u.href.replace(EMAIL, 'redacted').replace(JWT, 'redacted');
-  return out.length > MAX_URL ? out.slice(0, MAX_URL) : out;
+  const out = u.href.replace(EMAIL, '$1redacted').replace(JWT, 'redacted');
+  // Cut at the cap, and never in the middle of a %XX escape.
+  return out.length > MAX_URL ? out.slice(0, MAX_URL).replace(/%[\da-f]?$/i, '') : out;
 }
 
 function safeDecode(s: string): string {
@@ -65,4 +71,39 @@ export function isDoNotTrack(nav: Navigator | undefined = globalThis.navigator):
   const n = nav as Navigator & { globalPrivacyControl?: boolean; msDoNotTrack?: string };
   const dnt = n.doNotTrack ?? (globalThis as { doNotTrack?: string }).doNotTrack ?? n.msDoNotTrack;
   return dnt === '1' || dnt === 'yes' || n.globalPrivacyControl === true;
+}
+
+/**
+ * Where the secret field names of GET forms submitted in this tab are kept
+ * (sessionStorage), so later URLs and referrers of the tab drop them too.
+ */
+export const FORM_KEY = 'goalpost.strip';
+// Fields whose value is a secret by declaration, whatever their name.
+const SECRET_FIELDS = 'input[type=password],[autocomplete*=password],[autocomplete*=cc-],[autocomplete=one-time-code]';
+
+/** The names kept under FORM_KEY, lower case. */
+export function secretFieldNames(stored: string | null): string[] {
+  return stored ? stored.toLowerCase().split(',').filter(Boolean) : [];
+}
+
+/**
+ * A GET form puts its fields into the next page's URL. On submit, hands
+ * `save` the names (never the values) of the form's password, card-number
+ * and one-time-code fields, so that page and later ones strip them.
+ * Returns stop().
+ */
+export function onSecretFormFields(doc: Document, save: (names: string[]) => void): () => void {
+  const onSubmit = (e: Event) => {
+    try {
+      const form = e.target as HTMLFormElement;
+      // getAttribute, not form.method: a field named "method" shadows the property.
+      if ((form.getAttribute('method') || 'get').toLowerCase() !== 'get') return;
+      const names = Array.from(form.querySelectorAll(SECRET_FIELDS), (el) => el.getAttribute('name')).filter(Boolean) as string[];
+      if (names.length) save(names);
+    } catch {
+      /* not a form we can read: nothing to remember */
+    }
+  };
+  doc.addEventListener('submit', onSubmit, true);
+  return () => doc.removeEventListener('submit', onSubmit, true);
 }

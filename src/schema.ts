@@ -68,13 +68,19 @@ export const goalHitSchema = z.object({
     /** On a macro goal with a funnel: one boolean per step, seen or not. */
     funnel: z.optional(z.array(z.boolean())),
   }),
-  /** The current page's load timing known when the goal converted. */
+  /** The current document's TTFB, FCP and LCP known when the goal converted (on an SPA view: its hard load's). */
   speed: speedSchema,
 });
 
+/**
+ * One per hard load or back/forward-cache restore, `pid` that page view's.
+ * Sent at the first hide, or after 60 s while visible, and again at a later
+ * hide with new values: a collector keeps the latest per `pid` (by `ts`, then `seq`).
+ */
 export const timingHitSchema = z.object({
   ...hitBase,
   type: z.literal('timing'),
+  /** ms from navigation start (activation if prerendered, the restore after bfcache); `cls` unitless; only what was measured. */
   timing: z.object({
     ttfb: z.optional(ms),
     fcp: z.optional(ms),

@@ -1,6 +1,7 @@
 import { emptyGoalState, type GoalState } from './goals/types';
 import { createId } from './lib/createId';
 import type { KeyValue } from './lib/safeStorage';
+import { toJson } from './lib/toJson';
 
 export const CLIENT_KEY = 'goalpost.cid';
 export const SESSION_KEY = 'goalpost.session';
@@ -58,7 +59,7 @@ export function createSession({ storage, timeoutMs, newId = createId, defer = qu
   const flush = () => {
     if (!pending) return;
     pending = false;
-    if (known) storage.set(SESSION_KEY, JSON.stringify(known));
+    if (known) storage.set(SESSION_KEY, toJson(known));
   };
   return {
     cid,

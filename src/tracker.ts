@@ -2,22 +2,23 @@ import type { ResolvedConfig } from './config';
 import { createEngine, type Conversion } from './engine';
 import { normalizeEvent, type TrackProps } from './eventInput';
 import type { Signal } from './goals/types';
-import { eventHit, goalHit, pageviewHit, screenClass, type HitBase } from './hits';
+import { eventHit, goalHit, pageviewHit, screenClass, timingHit, type HitBase } from './hits';
 import { createId } from './lib/createId';
 import { guard } from './lib/guard';
 import { debugLog, warn } from './lib/log';
-import { createMemoryStore, safeStorage, type KeyValue } from './lib/safeStorage';
-import { createParamFilter, isDoNotTrack, stripUrl } from './privacy';
+import { safeStorage, type KeyValue } from './lib/safeStorage';
+import { createConsent, CONSENT_KEY, type ConsentChoice } from './consent';
+import { createParamFilter, FORM_KEY, isDoNotTrack, onSecretFormFields, secretFieldNames, stripUrl } from './privacy';
 import type { Hit, NavType } from './schema';
 import { createSession, CLIENT_KEY, SESSION_KEY, type SessionRecord } from './session';
 import { onDomEvents, type DomEvent, type DomGoals } from './signals/domEvents';
 import { onPageChange } from './signals/pageviews';
 import { createSessionClock } from './signals/sessionClock';
-import { createDelivery, type Delivery } from './transport';
-import { createVitals } from './vitals';
+import { createDelivery, forgetDelivery, type Delivery } from './transport';
+import { createVitals, type Reporters } from './vitals/createVitals';
 
-export type { TrackProps };
-export type ConsentChoice = 'granted' | 'denied';
+export type { TrackProps, ConsentChoice };
+export { CONSENT_KEY };
 
 /** The running SDK. Every method is safe to call at any time and never throws. */
 export interface Tracker<GoalId extends string = string> {
@@ -40,13 +41,14 @@ export interface TrackerEnv {
   win?: Window;
   now?: () => number;
   newId?: () => string;
+  /** Ids and the consent choice; default localStorage. */
   storage?: KeyValue;
+  /** Per-tab notes between pages; default sessionStorage. */
+  tabStorage?: KeyValue;
   fetchImpl?: typeof fetch;
+  /** web-vitals' reporters (`onTTFB`, ...). */
+  reporters?: Reporters;
 }
-
-export const CONSENT_KEY = 'goalpost.consent';
-
-type Mode = 'on' | 'held' | 'off';
 
 /** Wires config -> signals -> goal engine -> queue -> transport for one page. */
 export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tracker {
@@ -56,40 +58,96 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   const newId = env.newId ?? createId;
   const debug = config.debug;
   const persistent = env.storage ?? safeStorage(() => win.localStorage);
+  const tabStore = env.tabStorage ?? safeStorage(() => win.sessionStorage);
   const stops: (() => void)[] = [];
+  const ids = [CLIENT_KEY, SESSION_KEY];
+  const site = config.site || win.location.hostname;
+  /** Under Do Not Track or a denial, what an earlier page stored goes too. */
+  const forgetStored = () => {
+    for (const k of ids) persistent.remove(k);
+    tabStore.remove(FORM_KEY);
+    forgetDelivery({ endpoint: config.endpoint, site, win, storage: persistent });
+  };
 
   if (config.privacy.respectDoNotTrack && isDoNotTrack(win.navigator)) {
-    if (debug) debugLog('Do Not Track / Global Privacy Control is on: nothing is stored or sent.');
+    if (debug) debugLog('Do Not Track or Global Privacy Control is on: nothing is stored or sent.');
+    forgetStored();
     return inertTracker();
   }
 
-  const remembered = persistent.get(CONSENT_KEY);
-  let mode: Mode = remembered === 'denied' ? 'off' : config.privacy.requireConsent && remembered !== 'granted' ? 'held' : 'on';
-  // Before consent, ids live in memory only; on grant they move to localStorage.
-  let store: KeyValue = mode === 'on' ? persistent : createMemoryStore();
-  const storeProxy: KeyValue = { get: (k) => store.get(k), set: (k, v) => store.set(k, v), remove: (k) => store.remove(k) };
-  let session = createSession({ storage: storeProxy, timeoutMs: config.session.timeoutMinutes * 60_000, newId });
-  // The session record is cached between hits: another tab's write fires `storage` here
-  // (and the session clock resyncs when the page comes back from the background or bfcache).
-  const onStorage = (e: StorageEvent) => {
+  let delivery: Delivery | undefined;
+  const consent = createConsent(persistent, config.privacy.requireConsent, ids, {
+    start(fresh) {
+      startDelivery();
+      if (fresh) {
+        // After a denial: new ids, and this page counted anew (its earlier page view was never sent).
+        session = newSession();
+        firstPageview();
+      }
+      armClock();
+    },
+    send: (hit) => delivery?.push(hit),
+    stop() {
+      delivery?.clear();
+      delivery?.stop();
+      delivery = undefined;
+      tabStore.remove(FORM_KEY);
+      clock.disarm();
+    },
+  });
+  const mode = consent.mode;
+  let destroyed = false;
+  // A choice made in another tab applies here too (it is already remembered).
+  // The session record is cached between hits (session.ts): another tab's write of it
+  // lands here too (and the clock resyncs when the page comes back from the background).
+  const onStorage = guard((e: StorageEvent) => {
+    if (e.key === CONSENT_KEY && (e.newValue === 'granted' || e.newValue === 'denied')) consent.set(e.newValue, false);
     if (e.key === SESSION_KEY || e.key === null) session.resync();
-  };
+  });
   win.addEventListener('storage', onStorage);
   stops.push(() => win.removeEventListener('storage', onStorage));
-  const held: Hit[] = [];
-  let delivery: Delivery | undefined;
+  if (debug && mode() !== 'on') {
+    debugLog(mode() === 'off' ? 'consent was denied: nothing is stored or sent.' : "waiting for consent('granted'): nothing is stored or sent; hits wait in memory.");
+  }
+  const newSession = () => createSession({ storage: consent.store, timeoutMs: config.session.timeoutMinutes * 60_000, newId });
+  let session = newSession();
 
   const engine = createEngine(config.goals);
-  const isPersonal = createParamFilter(config.privacy.stripQueryParams);
+  // Secret fields of GET forms submitted in this tab are in the URLs (and referrers) that follow.
+  const secret = new Set(secretFieldNames(tabStore.get(FORM_KEY)));
+  if (mode() === 'off') forgetStored();
+  const isListed = createParamFilter(config.privacy.stripQueryParams);
+  const isPersonal = (name: string) => isListed(name) || secret.has(name.trim().toLowerCase());
+  stops.push(
+    onSecretFormFields(doc, (names) => {
+      for (const n of names) secret.add(n.toLowerCase());
+      if (mode() === 'on') tabStore.set(FORM_KEY, [...secret].join());
+    }),
+  );
   const strip = (href: string) => stripUrl(href, win.location.href, isPersonal);
-  const vitals = config.timing ? createVitals() : undefined;
+  // The page view a timing hit belongs to: the hard load or the latest bfcache restore, never an SPA view.
+  let measured: { pid: string; url: string; nav: NavType; sid?: string } | undefined;
+  // This tab's latest session id and seq, for a hit that belongs to a session that has since timed out.
+  let last = { sid: '', seq: 0 };
+  // Called inside the hide handling, before delivery's hide flush (see createVitals): the hit is queued in time.
+  const vitals = config.timing
+    ? createVitals({
+        win,
+        reporters: env.reporters,
+        send: (timing) => {
+          const m = measured;
+          if (m) record(undefined, (base) => timingHit({ ...base, pid: m.pid, url: m.url }, m.nav, timing), m.sid);
+        },
+      })
+    : undefined;
   if (vitals) stops.push(vitals.stop);
-  const site = config.site || win.location.hostname;
 
   const startDelivery = () => {
-    delivery ??= createDelivery({ endpoint: config.endpoint, site, maxHits: config.batch.maxHits, flushIntervalMs: config.batch.flushIntervalMs, win, fetchImpl: env.fetchImpl });
+    delivery ??= createDelivery({ endpoint: config.endpoint, site, maxHits: config.batch.maxHits, flushIntervalMs: config.batch.flushIntervalMs, win, fetchImpl: env.fetchImpl, storage: persistent, epochNow: now,
+      // A beacon's Referer is the page URL as it is: only when stripping would not change it.
+      beaconSafe: () => strip(win.location.href) === win.location.href.split('#')[0] });
   };
-  if (mode === 'on') startDelivery();
+  if (mode() === 'on') startDelivery();
 
   let page = { pid: newId(), href: '', url: '', path: '' };
   const setPage = (href: string) => {
@@ -99,40 +157,58 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
 
   const deliver = (hit: Hit) => {
     if (debug) debugLog(hit.type, hit);
-    if (mode === 'on') delivery?.push(hit);
-    else if (mode === 'held') held.push(hit);
+    consent.deliver(hit);
   };
 
   /**
    * The one path every hit takes: renew the session, let the engine turn the
    * signal into conversions, stamp ids and seq, hand the hits on.
    */
-  function record(signal: Signal | undefined, primary?: (base: HitBase) => Hit): void {
-    if (mode === 'off') return;
+  function record(signal: Signal | undefined, primary?: (base: HitBase) => Hit, belongsTo?: string): void {
+    if (destroyed || mode() === 'off') return;
     const t = now();
     const rec: SessionRecord = { ...session.current(t) };
+    if (primary && belongsTo && belongsTo !== rec.sid) {
+      // The page's session timed out (a tab hidden an hour after it loaded): its timing
+      // goes with that session and does not start a new one.
+      const seq = last.sid === belongsTo ? ++last.seq : 1;
+      return deliver(primary({ id: newId(), ts: t, cid: session.cid, sid: belongsTo, pid: page.pid, seq, url: page.url }));
+    }
     rec.engagedMs += clock.takeEngaged(t);
     const hits: Hit[] = [];
     const base = (): HitBase => ({ id: newId(), ts: t, cid: session.cid, sid: rec.sid, pid: page.pid, seq: ++rec.seq, url: page.url });
     if (primary) hits.push(primary(base()));
     const conversions: Conversion[] = [];
+    const misses: string[] = [];
     for (const s of signal ? [signal, timeSignal(rec, t)] : [timeSignal(rec, t)]) {
       if (s.type === 'time' && !engine.pendingDurations(rec.goals).length) continue;
       const result = engine.evaluate(rec.goals, s, debug);
       rec.goals = result.state;
       conversions.push(...result.conversions);
-      if (debug && result.misses.length) debugLog('no match:', result.misses.join('; '));
+      misses.push(...result.misses);
     }
+    if (debug && (signal || conversions.length)) explain(signal, conversions, misses);
     const speed = conversions.length && vitals ? vitals.speed() : {};
-    for (const c of conversions) {
-      if (debug) debugLog(`goal "${c.goal.id}" converted (${c.role})`, c);
-      hits.push(goalHit(base(), c, config.currency, speed));
-    }
+    for (const c of conversions) hits.push(goalHit(base(), c, config.currency, speed));
     if (!hits.length) return;
     rec.last = t;
     session.commit(rec);
+    last = { sid: rec.sid, seq: rec.seq };
     hits.forEach(deliver);
     armClock();
+  }
+
+  /** Debug mode, one line per signal: `page view "/x": no goal converted` and why near misses missed. */
+  function explain(signal: Signal | undefined, conversions: Conversion[], misses: string[]): void {
+    const what = !signal
+      ? 'session clock'
+      : signal.type === 'pageview'
+        ? `page view ${JSON.stringify(signal.path)}`
+        : signal.type === 'event'
+          ? `event ${JSON.stringify(signal.action)}`
+          : `goal(${JSON.stringify((signal as { id: string }).id)})`;
+    const done = conversions.map((c) => `"${c.goal.id}" (${c.role})`).join(', ');
+    debugLog(`${what}: ${done ? `converted ${done}` : 'no goal converted'}${misses.map((m) => `\n  ${m}`).join('')}`);
   }
 
   const timeSignal = (rec: SessionRecord, t: number): Signal => ({ type: 'time', sessionMs: t - rec.start, engagedMs: rec.engagedMs });
@@ -145,7 +221,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
 
   /** One timer for the nearest duration goal, so it converts while the page is open. */
   function armClock(): void {
-    if (mode === 'off') return clock.disarm();
+    if (mode() === 'off') return clock.disarm();
     const t = now();
     const rec = session.current(t);
     let next = Infinity;
@@ -167,11 +243,12 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     const screen = screenClass(win.innerWidth || doc.documentElement.clientWidth || 0);
     const strippedRef = ref ? strip(ref) : undefined;
     record({ type: 'pageview', path: page.path }, (base) => pageviewHit(base, nav, screen, strippedRef));
+    if (nav !== 'spa') measured = { pid: page.pid, url: page.url, nav, sid: last.sid };
   }
 
   function trackEvent(action: unknown, props: unknown, dom?: string): void {
     const { event, warnings } = normalizeEvent(action, props);
-    warnings.forEach((w) => warn(w));
+    if (warnings.length) warn(warnings.join('; '));
     if (!event) return;
     record({ type: 'event', action: event.action, category: event.category, label: event.label, value: event.value, dom }, (base) => eventHit(base, event));
   }
@@ -219,39 +296,16 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
       record({ type: 'manual', id, value });
     },
     consent(choice) {
-      if (choice === 'granted') {
-        persistent.set(CONSENT_KEY, 'granted');
-        if (mode === 'on') return;
-        if (mode === 'held') {
-          // Keep the ids the held hits carry.
-          for (const key of [CLIENT_KEY, SESSION_KEY]) {
-            const v = store.get(key);
-            if (v !== null) persistent.set(key, v);
-          }
-        }
-        store = persistent;
-        if (mode === 'off') session = createSession({ storage: storeProxy, timeoutMs: config.session.timeoutMinutes * 60_000, newId });
-        mode = 'on';
-        startDelivery();
-        held.splice(0).forEach(deliver);
-        armClock();
-      } else if (choice === 'denied') {
-        mode = 'off';
-        held.length = 0;
-        delivery?.clear();
-        delivery?.stop();
-        delivery = undefined;
-        session.forget();
-        store = createMemoryStore();
-        persistent.set(CONSENT_KEY, 'denied');
-        clock.disarm();
-      } else warn(`consent() takes "granted" or "denied", got ${JSON.stringify(choice)}`);
+      if (choice !== 'granted' && choice !== 'denied') return warn(`consent() takes "granted" or "denied", got ${String(choice)}`);
+      consent.set(choice);
+      if (debug) debugLog(`consent ${choice}`);
     },
     flush: () => delivery?.flush(),
     destroy() {
       stops.splice(0).forEach((stop) => guard(stop)());
       delivery?.stop();
-      mode = 'off';
+      delivery = undefined;
+      destroyed = true;
     },
   };
   return guardAll(api);

@@ -1,14 +1,21 @@
-import { guard } from './lib/guard';
-import { createMemoryQueue, type Queue } from './queue/memoryQueue';
+import { backoff } from './lib/backoff';
+import { byteLength } from './lib/byteLength';
+import { createId } from './lib/createId';
+import { monotonicNow } from './lib/monotonicNow';
+import { retryAfter } from './lib/retryAfter';
+import { safeStorage, type KeyValue } from './lib/safeStorage';
+import { warn } from './lib/log';
+import { toJson } from './lib/toJson';
+import { createQueue, deleteQueue, type Entry, type Queue } from './queue/createQueue';
 import type { Hit } from './schema';
 
 /** Where hits go once built: the tracker pushes, the transport drains. */
 export interface Delivery {
   /** Queue a hit; never blocks, never throws. */
   push(hit: Hit): void;
-  /** Send what is queued now. */
-  flush(): void;
-  /** Drop everything waiting (consent withdrawn). */
+  /** Send what is queued now (a Retry-After pause still holds); settles when that round is over. */
+  flush(): Promise<void>;
+  /** Drop everything waiting, in memory and in storage (consent withdrawn). */
   clear(): void;
   stop(): void;
 }
@@ -19,163 +26,449 @@ export interface DeliveryOptions {
   maxHits: number;
   flushIntervalMs: number;
   win: Window;
-  queue?: Queue;
   fetchImpl?: typeof fetch;
+  /** localStorage: the sender lease, the pause and the dropped count, shared by tabs. */
+  storage?: KeyValue;
+  queue?: Queue;
+  /** Monotonic ms (leases, backoff); default `performance.timeOrigin + performance.now()`. */
+  now?: () => number;
+  /** The clock hits' `ts` come from: `sentAt` and the age bound use it too. Default Date.now. */
+  epochNow?: () => number;
   random?: () => number;
+  /**
+   * False while the page URL holds what privacy stripping removes: a beacon
+   * would carry it as the Referer, so what the page hands over as it goes
+   * is sent by keepalive fetch without one. Default: always true.
+   */
+  beaconSafe?: () => boolean;
 }
 
-/** Request bodies stay under this: keepalive fetch and sendBeacon refuse more than 64 KiB in flight. */
+/** Request bodies stay under this; the browser allows 64 KiB of keepalive bodies in flight. */
 export const MAX_BODY_BYTES = 60 * 1024;
+/** The keepalive budget (fetch spec: 64 KiB in flight); sendBeacon draws on it too. */
+const KEEPALIVE_BYTES = 64 * 1024;
+const KEEPALIVE_REQUESTS = 9;
+/**
+ * Every request: no cookies, and no Referer, which would carry the page URL
+ * before privacy stripping to a collector on the page's own origin (SPEC section 7).
+ */
+const PRIVATE: RequestInit = { method: 'POST', credentials: 'omit', referrerPolicy: 'no-referrer' };
+/** A request that has not answered by then is aborted and retried. */
+const TIMEOUT_MS = 10_000;
+/** How long a sender may be silent before another tab takes its batch back. */
+const LEASE_MS = TIMEOUT_MS + 5_000;
+/** A pause read from another tab is believed up to this far ahead (a skewed clock cannot park the queue). */
+const MAX_PAUSE_MS = 300_000;
 
-const encoder = /* @__PURE__ */ (() => (typeof TextEncoder === 'function' ? new TextEncoder() : undefined))();
-const byteLength = (s: string) => (encoder ? encoder.encode(s).length : s.length * 3);
+/** What the tabs of one origin share about sending, in localStorage. */
+interface Shared {
+  /** The tab that sends, or last did. */
+  t?: string;
+  /** Until when its lease holds (monotonic ms); 0 once it let go. */
+  e?: number;
+  /** When it last read the stored queue. */
+  r?: number;
+  /** No request before this: backoff or Retry-After. */
+  u?: number;
+  /** `u` came from Retry-After: flush, online and visible do not cut it short. */
+  a?: number;
+  /** Failed attempts in a row. */
+  n?: number;
+  /** Hits dropped and not yet reported in a payload. */
+  d?: number;
+}
 
-/** Serialises hits into bodies of at most `maxHits` hits and MAX_BODY_BYTES bytes. */
-export function packBodies(hits: Hit[], site: string, dropped: number, maxHits: number, now: number): { body: string; ids: Set<string> }[] {
-  const head = (d: number) => `{"v":1,"site":${JSON.stringify(site)},"sentAt":${now},"dropped":${d},"hits":[`;
-  const out: { body: string; ids: Set<string> }[] = [];
-  let parts: string[] = [];
-  let ids = new Set<string>();
-  let bytes = 0;
-  const close = () => {
-    if (!parts.length) return;
-    out.push({ body: head(out.length ? 0 : dropped) + parts.join(',') + ']}', ids });
-    parts = [];
-    ids = new Set();
-    bytes = 0;
-  };
-  const budget = MAX_BODY_BYTES - byteLength(head(dropped)) - 2;
-  for (const hit of hits) {
-    const json = JSON.stringify(hit);
-    const size = byteLength(json) + 1;
-    if (size > budget) {
-      // A hit this large can never be sent; it is removed with the batch it would block.
-      ids.add(hit.id);
-      continue;
-    }
-    if (parts.length >= maxHits || bytes + size > budget) close();
-    parts.push(json);
-    ids.add(hit.id);
-    bytes += size;
+const noop = () => {};
+
+/** What delivery keeps its queue (IndexedDB) and shared record (localStorage) under. */
+const storeName = (site: string, endpoint: string, win: Window) => `goalpost:${site}:${new URL(endpoint, win.location.href).href}`;
+
+/**
+ * Deletes everything delivery stored for this site and endpoint, without
+ * opening anything: Do Not Track, or a denial remembered from an earlier page.
+ */
+export function forgetDelivery(o: Pick<DeliveryOptions, 'endpoint' | 'site' | 'win' | 'storage'>): void {
+  const kv = o.storage ?? safeStorage(() => o.win.localStorage);
+  const name = storeName(o.site, o.endpoint, o.win);
+  kv.remove(name);
+  let idb: IDBFactory | undefined;
+  try {
+    idb = o.win.indexedDB;
+  } catch {
+    // Sandboxed frames: no IndexedDB, nothing to delete.
   }
-  close();
+  deleteQueue(name, idb, kv);
+}
+
+/** Picks entries for one body: oldest first, at most `max` hits and `room` bytes. */
+function pick(entries: Iterable<Entry>, max: number, room: number, skip: (e: Entry) => boolean): Entry[] {
+  const out: Entry[] = [];
+  for (const e of entries) {
+    if (skip(e)) continue;
+    if (out.length >= max || (room -= e.bytes + 1) < 0) break;
+    out.push(e);
+  }
   return out;
 }
 
 /**
- * A batched sender: by count, by time, and on page hide by sendBeacon.
- * Failed requests are retried with exponential backoff and jitter.
+ * Delivery per SPEC section 6. Hits go to the queue (IndexedDB, memory when
+ * storage fails) and leave it only on a 2xx, a refusal for good, or a beacon
+ * the browser took. One tab of an origin sends at a time: the one holding the
+ * Web Lock (or, without Web Locks, the localStorage lease). Failures back off
+ * for every tab through the shared record; a page going away hands what it can
+ * to sendBeacon and leaves the rest to the next page.
  */
 export function createDelivery(opts: DeliveryOptions): Delivery {
-  const { site, maxHits, flushIntervalMs, win } = opts;
-  const queue = opts.queue ?? createMemoryQueue();
-  const doFetch = opts.fetchImpl ?? win.fetch.bind(win);
+  const { win, maxHits, flushIntervalMs } = opts;
+  const nav = win.navigator;
+  const doc = win.document;
+  const now = opts.now ?? monotonicNow;
   const random = opts.random ?? Math.random;
+  const epochNow = opts.epochNow ?? Date.now;
   const endpoint = new URL(opts.endpoint, win.location.href).href;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let sending = false;
-  let attempt = 0;
-  let stopped = false;
+  const name = storeName(opts.site, endpoint, win);
+  const kv = opts.storage ?? safeStorage(() => win.localStorage);
+  const doFetch = opts.fetchImpl ?? ((url: string, init: RequestInit) => win.fetch(url, init));
+  const beaconSafe = opts.beaconSafe ?? (() => true);
+  const tab = createId();
+  const site = JSON.stringify(opts.site);
+  const head = (dropped: number) => `{"v":1,"site":${site},"sentAt":${epochNow()},"dropped":${dropped},"hits":[`;
+  // Room for the hits in a body: the limit less the longest head.
+  const headBytes = byteLength(head(1e9)) + 2;
+  const room = MAX_BODY_BYTES - headBytes;
+  /** The body of one request (sentAt stamped now) and its size in bytes. */
+  const pack = (batch: Entry[], dropped: number): [string, number] => [
+    head(dropped) + batch.map((e) => e.json).join(',') + ']}',
+    batch.reduce((n, e) => n + e.bytes + 1, headBytes),
+  ];
 
-  const schedule = (ms: number) => {
-    if (stopped || timer !== undefined) return;
-    timer = setTimeout(
-      guard(() => {
-        timer = undefined;
-        void send();
-      }, 'send failed'),
-      ms,
-    );
+  const read = (): Shared => {
+    try {
+      const s: unknown = JSON.parse(kv.get(name) || '{}');
+      return s && typeof s === 'object' ? s : {};
+    } catch {
+      return {};
+    }
+  };
+  const write = (s: Shared) => {
+    until = s.u || 0;
+    kv.set(name, toJson(s));
+  };
+  const update = (change: (s: Shared) => void) => {
+    const s = read();
+    change(s);
+    write(s);
   };
 
-  async function send(): Promise<void> {
-    if (sending || stopped || !queue.size()) return;
-    sending = true;
-    try {
-      while (queue.size() && !stopped) {
-        const batch = packBodies(queue.peek(maxHits), site, 0, maxHits, Date.now())[0];
-        if (!batch) break;
-        const payload = withDropped(batch.body, queue.takeDropped());
-        let status = 0;
-        try {
-          const res = await doFetch(endpoint, {
-            method: 'POST',
-            body: payload,
-            headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
-            credentials: 'omit',
+  let idb: IDBFactory | undefined;
+  try {
+    idb = win.indexedDB;
+  } catch {
+    // Sandboxed frames and some privacy modes throw on access.
+  }
+  const queue = opts.queue ?? createQueue({ name, idb, kv, now, wallNow: epochNow, recordHits: Math.min(maxHits, 50), onDrop: (n) => update((s) => void (s.d = (s.d || 0) + n)) });
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let due = Infinity;
+  let until = read().u || 0;
+  let running = false;
+  let again = false;
+  let stopped = false;
+  let unloading = false;
+  /** Bumped when the page goes away or stops: a round of an older generation ends at its next step. */
+  let gen = 0;
+  /** Hits per request: halved by 413 (and by a batch that keeps failing), doubled back by success. */
+  let limit = maxHits;
+  /** Keepalive requests and bytes in flight: our fetches, and our beacons since the page was last shown. */
+  let kaCount = 0;
+  let kaBytes = 0;
+  let beacons = 0;
+  let beaconBytes = 0;
+  const fits = (bytes: number) => kaCount + beacons < KEEPALIVE_REQUESTS && kaBytes + beaconBytes + bytes <= KEEPALIVE_BYTES;
+  const flights = new Map<Entry[], boolean>();
+  const waiters: (() => void)[] = [];
+  /** Lets go of the Web Lock, or stops waiting for it: a page holding one is kept out of the back/forward cache. */
+  let letGo = noop;
+
+  /** One timer at most: the earliest asked for, never before a pause ends. */
+  function arm(ms: number): void {
+    if (stopped) return;
+    const at = Math.max(now() + ms, until);
+    if (timer !== undefined && due <= at) return;
+    clearTimeout(timer);
+    due = at;
+    timer = setTimeout(() => {
+      timer = undefined;
+      due = Infinity;
+      void run();
+    }, at - now());
+  }
+
+  /** Starts a round, or another after the one running; resolves when no round is left to run. */
+  function run(): Promise<void> {
+    return new Promise<void>((done) => {
+      if (stopped) return done();
+      waiters.push(done);
+      if (running) return void (again = true);
+      running = true;
+      const next = (): unknown =>
+        cycle()
+          .catch(noop)
+          .then(() => {
+            if (again && !unloading && !stopped) {
+              again = false;
+              return next();
+            }
+            running = again = false;
+            waiters.splice(0).forEach((f) => f());
+            if (!queue.size()) {
+              // Nothing left: no timer keeps running.
+              clearTimeout(timer);
+              timer = undefined;
+              due = Infinity;
+            }
           });
-          status = res.status;
-        } catch {
-          status = 0;
-        }
-        if ((status >= 200 && status < 300) || (status >= 400 && status < 500 && status !== 408 && status !== 429)) {
-          queue.remove(batch.ids);
-          attempt = 0;
-        } else {
-          attempt++;
-          const delay = Math.min(60_000, 1000 * 2 ** (attempt - 1)) * (0.5 + random() / 2);
-          timer = undefined;
-          schedule(delay);
-          return;
-        }
-      }
-    } finally {
-      sending = false;
+      next();
+    });
+  }
+
+  async function cycle(): Promise<void> {
+    const g = gen;
+    // Every hit is in IndexedDB before any attempt to send it.
+    await queue.persist();
+    if (g !== gen) return;
+    const locks = nav.locks;
+    if (locks?.request) {
+      // Wait in line (not ifAvailable): a tab whose hits land just after the sender's last read still gets its turn.
+      // Never steal: two senders would send the same hits. A holder that dies releases the lock, and
+      // its lease (in round) keeps its batch for LEASE_MS, in case its request still arrives.
+      const ac = new AbortController();
+      letGo = () => ac.abort();
+      await locks
+        .request(name, { signal: ac.signal }, () => new Promise<void>((done) => {
+          letGo = done;
+          round(g).then(done, done);
+        }))
+        .catch(noop);
+      letGo = noop;
+      return;
+    }
+    // No Web Locks (http: pages, older browsers): a lease in localStorage. Claim it when free or expired,
+    // then look again a moment later: of two tabs claiming together, the last writer wins.
+    const s = read();
+    if (s.t !== tab && (s.e || 0) > now()) return arm((s.e || 0) - now());
+    update((s) => {
+      s.t = tab;
+      s.e = now() + LEASE_MS;
+    });
+    await new Promise((ok) => setTimeout(ok, 50 + 50 * random()));
+    if (read().t !== tab) return arm(LEASE_MS);
+    await round(g);
+  }
+
+  /** Sends everything queued, batch after batch, holding the sender role. */
+  async function round(g: number): Promise<void> {
+    if (g !== gen) return;
+    const s = read();
+    const t = now();
+    if (s.t !== tab && (s.e || 0) > t) {
+      // The last sender's lease still runs, yet we hold the lock: it died mid-send. Its batch is taken back when the lease ends.
+      return arm(Math.min(LEASE_MS, (s.e || 0) - t));
+    }
+    until = Math.min(s.u || 0, t + MAX_PAUSE_MS);
+    if (until > t) return arm(0);
+    s.t = tab;
+    s.e = t + LEASE_MS;
+    s.r = t;
+    write(s);
+    await queue.load();
+    while (g === gen && nav.onLine !== false) {
+      const batch = pick(queue.entries(), limit, room, (e) => !!e.busy);
+      if (!batch.length) break;
+      if (!(await send(batch, g))) break;
+    }
+    if (g === gen) update((s) => void (s.t === tab && (s.e = 0)));
+  }
+
+  /** One request; true to go on with the next batch. */
+  async function send(batch: Entry[], g: number): Promise<boolean> {
+    const dropped = read().d || 0;
+    const [body, bytes] = pack(batch, dropped);
+    // keepalive lets the request outlive the page; it must fit the browser's budget, else a plain fetch.
+    const keepalive = fits(bytes);
+    if (keepalive) {
+      kaCount++;
+      kaBytes += bytes;
+    }
+    batch.forEach((e) => (e.busy = true));
+    flights.set(batch, keepalive);
+    update((s) => void (s.e = now() + LEASE_MS));
+    const ac = new AbortController();
+    const abort = setTimeout(() => ac.abort(), TIMEOUT_MS);
+    let status = 0;
+    let wait: string | null = null;
+    try {
+      const res = await doFetch(endpoint, { ...PRIVATE, body, keepalive, signal: ac.signal });
+      status = res.status;
+      wait = res.headers.get('Retry-After');
+    } catch {
+      // Network error, offline, or aborted after TIMEOUT_MS: retried.
+    }
+    clearTimeout(abort);
+    flights.delete(batch);
+    batch.forEach((e) => (e.busy = false));
+    if (keepalive) {
+      kaCount--;
+      kaBytes -= bytes;
+    }
+    const ok = status >= 200 && status < 300;
+    // Other 4xx: the collector will never take this batch; a lone hit too large (413) neither.
+    const refused = status >= 400 && status < 500 && status !== 408 && status !== 429 && (status !== 413 || batch.length < 2);
+    if (ok || refused) {
+      await queue.remove(batch);
+      update((s) => {
+        if (ok && dropped) s.d = Math.max(0, (s.d || 0) - dropped);
+        s.n = s.u = s.a = 0;
+      });
+      limit = Math.min(maxHits, limit * 2);
+      return true;
+    }
+    if (status === 413) {
+      // Split and resend at once.
+      limit = Math.ceil(batch.length / 2);
+      return true;
+    }
+    if (g !== gen) return false;
+    // Network error, timeout, 408, 429, 5xx: the whole queue pauses, for every tab.
+    queue.retry(batch);
+    // The same hits failing again and again: split, so one bad hit cannot hold back the others.
+    if (batch.every((e) => e.tries > 2)) limit = Math.ceil(batch.length / 2);
+    const after = retryAfter(wait, epochNow());
+    update((s) => {
+      s.n = (s.n || 0) + 1;
+      s.u = now() + (after ?? backoff(s.n, random));
+      s.a = after === undefined ? 0 : 1;
+    });
+    arm(0);
+    return false;
+  }
+
+  /**
+   * Gives a body to the browser to send even if the page goes away: sendBeacon,
+   * or, when the page URL holds what privacy stripping removes (a beacon would
+   * send it as the Referer), a keepalive fetch without Referer. True when taken.
+   */
+  function handOff(body: string): boolean {
+    try {
+      if (typeof nav.sendBeacon === 'function' && beaconSafe()) return nav.sendBeacon(endpoint, body);
+      Promise.resolve(doFetch(endpoint, { ...PRIVATE, body, keepalive: true })).catch(noop);
+      return true;
+    } catch {
+      // Taken as false: it stays queued for later or for the next page.
+      return false;
     }
   }
 
-  const withDropped = (body: string, dropped: number) => (dropped ? body.replace('"dropped":0', `"dropped":${dropped}`) : body);
-
-  /** Page is going away: hand everything to sendBeacon; what it refuses stays queued. */
-  const beaconAll = guard(() => {
-    if (!queue.size()) return;
-    const nav = win.navigator;
-    if (typeof nav.sendBeacon !== 'function') return void send();
-    for (const { body, ids } of packBodies(queue.peek(queue.size()), site, queue.takeDropped(), maxHits, Date.now())) {
-      let ok = false;
-      try {
-        ok = nav.sendBeacon(endpoint, new Blob([body], { type: 'text/plain;charset=UTF-8' }));
-      } catch {
-        ok = false;
-      }
-      if (!ok) break;
-      queue.remove(ids);
+  /**
+   * The page is hidden or going away: hand what is queued to the browser
+   * (handOff), within the keepalive budget. What it refuses stays queued (in
+   * IndexedDB) for later or for the next page; `false` is never taken as sent.
+   */
+  function hide(away: boolean): void {
+    if (stopped) return;
+    // Written before the beacon goes; the delete of what the beacon took follows it.
+    void queue.persist();
+    const s = read();
+    if (away) {
+      unloading = true;
+      gen++;
+      letGo();
+      // A keepalive request in flight outlives the page: it counts as sent, like a beacon.
+      for (const [batch, keepalive] of flights) if (keepalive) void queue.remove(batch, true);
     }
-  }, 'beacon failed');
+    // The collector is failing (we are in backoff): a beacon would be lost; the next page sends instead.
+    // Offline: the same.
+    if ((s.u || 0) <= now() && nav.onLine !== false) {
+      // Another tab read the stored queue at s.r: what was stored before that is its to send.
+      const seen = s.t === tab ? 0 : s.r || 0;
+      let dropped = s.d || 0;
+      let list = [...queue.entries()].filter((e) => (away || !e.busy) && !(e.stored && e.stored <= seen));
+      while (list.length) {
+        const batch = pick(list, Infinity, Math.min(room, KEEPALIVE_BYTES - kaBytes - beaconBytes - headBytes), () => false);
+        const [body, bytes] = pack(batch, dropped);
+        if (!batch.length || !fits(bytes)) break;
+        if (!handOff(body)) break;
+        beacons++;
+        beaconBytes += bytes;
+        if (dropped) update((s) => void (s.d = Math.max(0, (s.d || 0) - dropped)));
+        dropped = 0;
+        void queue.remove(batch, true);
+        list = list.slice(batch.length);
+      }
+    }
+    if (away) {
+      update((s) => void (s.t === tab && (s.e = 0)));
+      queue.leave();
+      clearTimeout(timer);
+      timer = undefined;
+      due = Infinity;
+    } else if (queue.size()) void run();
+  }
 
-  const onHide = () => {
-    if (win.document.visibilityState === 'hidden') beaconAll();
+  /** Back online, visible again, or flush(): try now, unless the collector asked for a pause. */
+  function resume(always?: boolean): Promise<void> | undefined {
+    const s = read();
+    if (!s.a && s.u) {
+      s.u = s.n = 0;
+      write(s);
+    }
+    if (always || queue.size()) return run();
+  }
+
+  const onVisibility = () => {
+    if (doc.visibilityState === 'hidden') return hide(false);
+    beacons = beaconBytes = 0;
+    void resume();
   };
-  win.document.addEventListener('visibilitychange', onHide);
-  win.addEventListener('pagehide', beaconAll);
+  const onPagehide = () => hide(true);
+  const onPageshow = (e: PageTransitionEvent) => {
+    if (!e.persisted) return;
+    // Restored from the back/forward cache: the beacons of the last hide are long gone; start again.
+    unloading = false;
+    beacons = beaconBytes = 0;
+    arm(0);
+  };
+  const onOnline = () => void resume();
+  doc.addEventListener('visibilitychange', onVisibility);
+  win.addEventListener('pagehide', onPagehide);
+  win.addEventListener('pageshow', onPageshow);
+  win.addEventListener('online', onOnline);
+  // An earlier page may have left hits: look once the first batch interval has passed.
+  arm(flushIntervalMs);
 
   return {
     push(hit) {
       if (stopped) return;
-      queue.add(hit);
-      if (queue.size() >= maxHits) {
-        // Let a burst of calls finish first, then send full batches.
-        clearTimeout(timer);
-        timer = undefined;
-        schedule(0);
-      } else schedule(flushIntervalMs);
+      if (!queue.add(hit)) return warn(`a ${hit.type} hit is too large to send; dropped`);
+      if (unloading) hide(true);
+      else arm(queue.size() >= maxHits ? 0 : flushIntervalMs);
     },
-    flush() {
-      clearTimeout(timer);
-      timer = undefined;
-      attempt = 0;
-      void send();
-    },
+    flush: () => resume(true) as Promise<void>,
     clear() {
       queue.clear();
-      clearTimeout(timer);
-      timer = undefined;
+      kv.remove(name);
     },
     stop() {
       stopped = true;
+      gen++;
+      letGo();
       clearTimeout(timer);
-      win.document.removeEventListener('visibilitychange', onHide);
-      win.removeEventListener('pagehide', beaconAll);
+      doc.removeEventListener('visibilitychange', onVisibility);
+      win.removeEventListener('pagehide', onPagehide);
+      win.removeEventListener('pageshow', onPageshow);
+      win.removeEventListener('online', onOnline);
+      queue.close();
     },
   };
 }

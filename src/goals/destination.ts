@@ -15,6 +15,8 @@ export function destinationMatcher(goal: DestinationGoal): GoalMatcher & { steps
     steps,
     test: (signal) => (signal.type === 'pageview' && url(signal.path) ? { value: goal.value } : false),
     explain: (signal) =>
-      signal.type === 'pageview' && !url(signal.path) ? `${JSON.stringify(signal.path)} did not match ${url.describe}` : undefined,
+      signal.type === 'pageview' && !url(signal.path) && url.near(signal.path)
+        ? `${JSON.stringify(signal.path)} did not match ${url.describe}`
+        : undefined,
   };
 }

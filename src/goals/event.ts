@@ -33,8 +33,10 @@ export function eventMatcher(goal: EventGoal): GoalMatcher {
     },
     explain(s) {
       if (s.type !== 'event') return undefined;
-      for (const [field, match] of fields) {
-        if (!match(s[field])) return `${field} ${JSON.stringify(s[field] ?? null)} did not match ${match.describe}`;
+      for (const [i, [field, match]] of fields.entries()) {
+        if (match(s[field])) continue;
+        // Failing the first condition is a near miss only when the value looks like the wanted one.
+        return !i && !match.near(s[field]) ? undefined : `${field} ${JSON.stringify(s[field] ?? null)} did not match ${match.describe}`;
       }
       return valueOk(s.value) ? undefined : `value ${s.value ?? 'none'} did not meet ${JSON.stringify(cond?.value)}`;
     },

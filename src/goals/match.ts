@@ -1,7 +1,17 @@
 import type { Match } from '../config';
 
-/** A compiled Match: tests a string. Regexes are built once, here. */
-export type Matcher = ((s: string | undefined) => boolean) & { describe: string };
+/**
+ * A compiled Match: tests a string. Regexes are built once, here.
+ * `describe` and `near` are for debug mode's explanations.
+ */
+export type Matcher = ((s: string | undefined) => boolean) & {
+  describe: string;
+  /** `s` looks like what this Match wants (a typo, a longer path): worth explaining why it missed. */
+  near(s: string | undefined): boolean;
+};
+
+// Letters and digits only, lower case: "/Checkout/thank-you" and "checkout_thankyou" compare alike.
+const squash = (s: string) => s.toLowerCase().replace(/[^a-z\d]/g, '');
 
 /** Compiles a Match (SPEC section 3): equals, beginsWith or regex, case-insensitive unless caseSensitive. */
 export function compileMatch(match: Match): Matcher {
@@ -25,6 +35,14 @@ export function compileMatch(match: Match): Matcher {
   }
   const matcher = ((s: string | undefined) => s !== undefined && test(s)) as Matcher;
   matcher.describe = describe + (cs ? ' (case-sensitive)' : '');
+  // Near: the squashed forms share their first 4 characters (or all of the shorter one).
+  const want = squash(m.regex ?? m.beginsWith ?? m.equals ?? '');
+  matcher.near = (s) => {
+    if (s === undefined || !want) return false;
+    const got = squash(s);
+    const n = Math.min(4, want.length, got.length);
+    return n > 0 && got.slice(0, n) === want.slice(0, n);
+  };
   return matcher;
 }
 

@@ -10,5 +10,6 @@ export function pagesMatcher(goal: PagesGoal): GoalMatcher {
     goal,
     kind: 'pagesPerSession',
     test: (signal, state) => (signal.type === 'pageview' && state.pages >= goal.pages ? { value: goal.value } : false),
+    explain: (signal, state) => (signal.type === 'pageview' && state.pages < goal.pages ? `${state.pages} of ${goal.pages} pages` : undefined),
   };
 }

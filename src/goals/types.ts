@@ -17,8 +17,8 @@ export interface GoalMatcher {
   readonly kind: GoalKind;
   /** The conversion's value when `signal` completes the goal in `state`, or `false`. `undefined` value = none. */
   test(signal: Signal, state: GoalState): { value?: number } | false;
-  /** For debug mode: why a near miss did not match, or undefined when unrelated. */
-  explain?(signal: Signal): string | undefined;
+  /** For debug mode: why a near miss did not match, or undefined when it matched or is unrelated. */
+  explain?(signal: Signal, state: GoalState): string | undefined;
 }
 
 /** Per-session goal state, shared by the tabs of the session. */

@@ -18,15 +18,14 @@ export function createMemoryStore(): KeyValue {
 /**
  * localStorage, or memory where it is missing, blocked (Safari private mode,
  * sandboxed iframes, disabled cookies) or full. Falls back for good on the
- * first failure so one page never mixes the two.
+ * first failure so one page never mixes the two. No write-probe: under Do Not
+ * Track or before consent goalpost only reads and removes, and must leave
+ * nothing behind, not even for a moment.
  */
 export function safeStorage(getStorage: () => Storage | null | undefined = () => globalThis.localStorage): KeyValue {
   let storage: Storage | null | undefined;
   try {
     storage = getStorage();
-    const probe = '__goalpost_probe__';
-    storage?.setItem(probe, '1');
-    storage?.removeItem(probe);
   } catch {
     storage = null;
   }

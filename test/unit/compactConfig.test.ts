@@ -62,6 +62,18 @@ describe('compact config validator', () => {
     expect(a.ok && b.ok && a.config.privacy !== b.config.privacy && a.config.goals !== b.config.goals).toBe(true);
   });
 
+  it('fills defaults on a page that gave arrays a toJSON (Prototype.js)', () => {
+    const proto = Array.prototype as unknown as { toJSON?: () => string };
+    proto.toJSON = () => 'array-as-string';
+    try {
+      const r = parseWithPlan(plan, { endpoint: ep });
+      expect(r.ok && r.config.goals).toEqual([]);
+      expect(r.ok && r.config.privacy.stripQueryParams).toEqual([]);
+    } finally {
+      delete proto.toJSON;
+    }
+  });
+
   // Every message the core issue asks for, checked word for word on both validators.
   const named: [string, unknown, string[]][] = [
     ['unknown macro goal', { endpoint: ep, goals: [{ id: 'purchase', kind: 'destination', url: '/t' }, { id: 'a', kind: 'pagesPerSession', pages: 2 }, { id: 'b', kind: 'pagesPerSession', pages: 3, supports: 'purchse' }] },
@@ -83,7 +95,7 @@ describe('compact config validator', () => {
       ['endpoint: must be text, got 5', 'goals: must be a list, got an object', 'batch: must be an object, got a list', 'debug: must be true or false, got "yes"']],
     ['missing', { goals: [{ kind: 'duration' }] }, ['endpoint: is required (text)', 'goals[0].id: is required (text)', 'goals[0].seconds: is required (a number)']],
     ['ranges', { endpoint: ep, batch: { maxHits: 0, flushIntervalMs: 10 }, session: { timeoutMinutes: 0 }, goals: [{ id: 'a', kind: 'pagesPerSession', pages: 1.5 }] },
-      ['goals[0].pages: must be a whole number, got 1.5', 'session.timeoutMinutes: must be more than 0 minutes', 'batch.maxHits: must be at least 1', 'batch.flushIntervalMs: must be at least 100 ms']],
+      ['session.timeoutMinutes: must be more than 0 minutes', 'batch.maxHits: must be at least 1', 'batch.flushIntervalMs: must be at least 100 ms', 'goals[0].pages: must be a whole number, got 1.5']],
     ['too many hits', { endpoint: ep, batch: { maxHits: 10001 } }, ['batch.maxHits: must be at most 10000']],
     ['event value on another kind', { endpoint: ep, goals: [{ id: 'a', kind: 'pagesPerSession', pages: 2, value: 'event' }] },
       ['goals[0].value: "event" as a value works only on event goals; give a number']],

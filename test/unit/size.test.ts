@@ -10,8 +10,11 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-/** gzip -9 bytes of dist/goalpost.iife.js allowed today: 13,297 (12,899 before the engine index and session cache of issue 7). */
-export const CEILING = 13_350;
+/**
+ * gzip -9 bytes of dist/goalpost.iife.js allowed today: 19,945 once the
+ * durable queue, privacy and timing work landed (13,297 before them).
+ */
+export const CEILING = 20_000;
 
 const root = path.resolve(__dirname, '../..');
 const file = path.join(root, 'dist/goalpost.iife.js');
@@ -62,8 +65,8 @@ describe('dist/goalpost.iife.js', () => {
     }
   });
 
-  it.skipIf(!existsSync(path.join(root, 'README.md')))('README states the same ceiling', () => {
+  it('README states the same ceiling', () => {
     const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-    expect(readme).toContain(`${(CEILING / 1024).toFixed(1)} KB`);
+    expect(readme).toContain(`at most **${(CEILING / 1024).toFixed(1)} KB** gzip`);
   });
 });

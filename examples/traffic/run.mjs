@@ -1,0 +1,240 @@
+#!/usr/bin/env node
+// npm run demo:traffic: a few hundred simulated visits through the demo shop
+// in headless Chromium, so the collector's report has data to show.
+//
+//   node examples/traffic/run.mjs [--visits 300] [--base http://127.0.0.1:8787]
+//        [--concurrency 3] [--seed N] [--linger-share 0.05] [--networks fiber,cable,…]
+//        [--max-wait 6000] [--verbose] [--dry-run]
+//
+// Each visit is a new browser context (a new client) with its own network and
+// CPU throttling and a visitor from behaviour.mjs. Slower visitors convert
+// less because that model makes them less patient, not because of anything
+// measured. The run first tells the collector (POST /api/simulated) that what
+// follows is simulated, so the report can say so.
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { planVisits, NETWORKS, INTENTS } from './behaviour.mjs';
+import { runVisit } from './visit.mjs';
+import { pool, schedule } from './pools.mjs';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+function options(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      visits: { type: 'string', default: '300' },
+      base: { type: 'string', default: process.env.GOALPOST_BASE ?? 'http://127.0.0.1:8787' },
+      concurrency: { type: 'string', default: '3' },
+      seed: { type: 'string' },
+      'linger-share': { type: 'string', default: '0.05' },
+      'max-wait': { type: 'string', default: '4000' },
+      networks: { type: 'string', default: Object.keys(NETWORKS).join(',') },
+      chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+      verbose: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const base = new URL(values.base);
+  if (!LOOPBACK.has(base.hostname)) throw new Error(`--base must be a local address (127.0.0.1, localhost), got ${base.hostname}`);
+  const num = (name, min, max) => {
+    const n = Number(values[name]);
+    if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} must be a number from ${min} to ${max}, got ${values[name]}`);
+    return n;
+  };
+  const networks = values.networks.split(',').map((n) => n.trim()).filter(Boolean);
+  const unknown = networks.filter((n) => !(n in NETWORKS));
+  if (unknown.length || networks.length === 0) throw new Error(`--networks takes a list of ${Object.keys(NETWORKS).join(', ')}; got ${values.networks}`);
+  return {
+    help: values.help,
+    networks,
+    visits: Math.round(num('visits', 1, 100_000)),
+    base: base.origin,
+    concurrency: Math.round(num('concurrency', 1, 8)),
+    seed: values.seed === undefined ? (Date.now() >>> 0) : Math.round(num('seed', 0, 2 ** 32 - 1)),
+    lingerShare: num('linger-share', 0, 1),
+    maxWaitMs: num('max-wait', 500, 60_000),
+    chromium: values.chromium,
+    verbose: values.verbose,
+    dryRun: values['dry-run'],
+  };
+}
+
+const HELP = `Usage: node examples/traffic/run.mjs [options]
+  --visits N         visits to simulate (300)
+  --base URL         the demo collector serving the shop (http://127.0.0.1:8787); local addresses only
+  --concurrency N    visits at once (3); one on a slow network counts as a third,
+                     lingering ones run in a pool of their own
+  --seed N           plan the same visits again
+  --linger-share X   share of visitors who stay over a minute (0.05)
+  --max-wait MS      longest a visitor waits for a page's load event (4000)
+  --networks LIST    only these network profiles (${Object.keys(NETWORKS).join(',')})
+  --verbose          one line per visit
+  --dry-run          print the plan and exit: no browser, no requests`;
+
+async function main() {
+  const opt = options(process.argv.slice(2));
+  if (opt.help) return console.log(HELP);
+  const plan = planVisits({ visits: opt.visits, seed: opt.seed, lingerShare: opt.lingerShare, networks: opt.networks });
+  console.log(`goalpost demo traffic: ${opt.visits} simulated visits to ${opt.base}, seed ${opt.seed}`);
+  if (opt.dryRun) return printPlan(plan);
+
+  await checkShop(opt.base);
+  await markSimulated(opt.base, opt);
+
+  const browser = await chromium.launch({ executablePath: opt.chromium, args: CHROMIUM_ARGS });
+  const started = Date.now();
+  const results = [];
+  const errors = new Map();
+  const onConsoleError = (planned, text) => {
+    const key = text.slice(0, 160);
+    errors.set(key, (errors.get(key) ?? 0) + 1);
+    if (opt.verbose) console.log(`  #${planned.n} console: ${key}`);
+  };
+  const progress = createProgress(opt.visits, started);
+  const visit = async (planned) => {
+    const timeoutMs = planned.intent === 'linger' ? 180_000 : 90_000;
+    const r = await runVisit(browser, opt.base, planned, { timeoutMs, maxWaitMs: opt.maxWaitMs, onConsoleError });
+    results.push(r);
+    if (opt.verbose) console.log(describe(r));
+    progress(results);
+  };
+
+  // A stray rejection from a visit that already ended must not end the run.
+  process.on('unhandledRejection', (err) => {
+    if (opt.verbose) console.log(`  (ignored after its visit ended: ${String(err?.message ?? err).split('\n')[0]})`);
+  });
+  let stopping = false;
+  process.once('SIGINT', () => {
+    stopping = true;
+    console.log('\nstopping after the visits under way…');
+  });
+  // --concurrency is a CPU budget: a visit on a fast network takes one slot,
+  // one on a slow network (it mostly waits for bytes) a third of one: measured
+  // here, a slow visit used about a third of the CPU per second of a fast one. Lingering
+  // visits idle for a minute: they run beside the budget, a few at a time,
+  // started a little apart, in enough slots to finish in about two rounds.
+  const lingering = plan.filter((p) => p.intent === 'linger');
+  const others = plan.filter((p) => p.intent !== 'linger');
+  const lingerSlots = Math.min(8, Math.max(1, Math.ceil(lingering.length / 2)));
+  const stopped = () => stopping;
+  const slotsOf = (p) => (NETWORKS[p.network].waits ? 1 / 3 : 1);
+  try {
+    await Promise.all([schedule(others, opt.concurrency, slotsOf, visit, stopped), pool(lingering, lingerSlots, visit, stopped, 2_000)]);
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  printSummary(results, errors, Date.now() - started);
+  const failed = results.filter((r) => r.error).length;
+  if (results.length === 0 || failed > results.length / 4) process.exitCode = 1;
+}
+
+/** HEAD, so no page view is counted anywhere; GET where a server does not do HEAD. */
+async function probe(url) {
+  const fail = (err) => ({ ok: false, status: err.cause?.code ?? err.cause?.errors?.[0]?.code ?? err.cause?.message ?? err.message });
+  const head = await fetch(url, { method: 'HEAD' }).catch(fail);
+  if (head.ok || typeof head.status !== 'number') return head;
+  const get = await fetch(url).catch(fail);
+  await get.body?.cancel?.();
+  return get;
+}
+
+async function checkShop(base) {
+  const shop = await probe(`${base}/index.html`);
+  if (!shop.ok) throw new Error(`the shop is not at ${base}/index.html (${shop.status}); start it first: npm run demo`);
+  const sdk = await probe(`${base}/goalpost.iife.js`);
+  if (!sdk.ok) console.warn(`warning: ${base}/goalpost.iife.js answered ${sdk.status}: the visits run, but goalpost measures nothing (npm run build?)`);
+}
+
+async function markSimulated(base, opt) {
+  const body = JSON.stringify({ source: 'goalpost demo:traffic', simulated: true, visits: opt.visits, seed: opt.seed, startedAt: Date.now() });
+  const res = await fetch(`${base}/api/simulated`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).catch((err) => ({ ok: false, status: err.message }));
+  if (res.ok) console.log('the collector marks this traffic as simulated');
+  else if (res.status === 404) console.warn('note: the collector has no POST /api/simulated (404); this traffic is not marked as simulated');
+  else console.warn(`warning: POST /api/simulated answered ${res.status}; this traffic may not be marked as simulated`);
+}
+
+function createProgress(total, started) {
+  const every = Math.max(1, Math.round(total / 12));
+  return (results) => {
+    const done = results.length;
+    if (done % every !== 0 && done !== total) return;
+    const count = (f) => results.filter(f).length;
+    console.log(
+      `[${String(done).padStart(String(total).length)}/${total}] ${clock(Date.now() - started)}  ` +
+        `purchases ${count((r) => r.purchased)}  newsletter ${count((r) => r.subscribed)}  ` +
+        `bounces ${count((r) => r.outcome === 'bounced')}  errors ${count((r) => r.error)}`,
+    );
+  };
+}
+
+function describe(r) {
+  const lcp = r.landingLcp === undefined ? '?' : `${(r.landingLcp / 1000).toFixed(1)}s`;
+  return `  #${r.n} ${r.network}/${r.device} ${r.intent} -> ${r.outcome}  landing LCP ${lcp}  pages ${r.pages.length}  ` +
+    `collect ${r.collect.ok}+${r.collect.cutOff}/${r.collect.sent}${r.error ? `  ERROR ${r.error}` : ''}`;
+}
+
+function printPlan(plan) {
+  const tally = (key) => Object.entries(plan.reduce((acc, p) => ({ ...acc, [p[key]]: (acc[p[key]] ?? 0) + 1 }), {})).map(([k, n]) => `${k} ${n}`).join(', ');
+  console.log(`dry run: nothing is opened or sent.\n  intents: ${tally('intent')}\n  networks: ${tally('network')}\n  devices: ${tally('device')}\n  landings: ${tally('landing')}`);
+  console.log(`  model: intents ${JSON.stringify(INTENTS)}; networks ${Object.entries(NETWORKS).map(([k, n]) => `${k} ${n.latency}ms x${n.cpu}`).join(', ')}`);
+  for (const p of plan.slice(0, 10)) console.log(`  #${p.n} ${p.network}/${p.device} ${p.intent} lands on ${p.landing}${p.referrer ? ` from ${p.referrer}` : ''}`);
+  if (plan.length > 10) console.log(`  … ${plan.length - 10} more`);
+}
+
+/** LCP buckets as the report uses them (Google's thresholds). */
+const bucket = (ms) => (ms === undefined ? 'unknown' : ms <= 2500 ? 'good (<=2.5s)' : ms <= 4000 ? 'needs improvement' : 'poor (>4s)');
+
+function printSummary(results, errors, ms) {
+  const rate = (rs, f) => (rs.length ? `${((100 * rs.filter(f).length) / rs.length).toFixed(1)}%` : '-');
+  const group = (key) => {
+    const groups = new Map();
+    for (const r of results) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
+    return [...groups.entries()];
+  };
+  const line = (label, rs) =>
+    `  ${label.padEnd(20)} visits ${String(rs.length).padStart(4)}  purchase ${rate(rs, (r) => r.purchased).padStart(6)}  newsletter ${rate(rs, (r) => r.subscribed).padStart(6)}  bounce ${rate(rs, (r) => r.outcome === 'bounced').padStart(6)}`;
+  const sum = (f) => results.reduce((s, r) => s + f(r), 0);
+  console.log(`\n${results.length} simulated visits in ${clock(ms)}`);
+  console.log('outcomes: ' + group((r) => r.outcome).map(([k, rs]) => `${k} ${rs.length}`).join(', '));
+  console.log('by landing-page LCP, as the simulated visitors felt it:');
+  for (const b of ['good (<=2.5s)', 'needs improvement', 'poor (>4s)', 'unknown']) {
+    const rs = results.filter((r) => bucket(r.landingLcp) === b);
+    if (rs.length) console.log(line(b, rs));
+  }
+  console.log('by network:');
+  for (const name of Object.keys(NETWORKS)) {
+    const rs = results.filter((r) => r.network === name);
+    if (rs.length) console.log(line(name, rs));
+  }
+  console.log(
+    `page views ${sum((r) => r.pages.length)}, add-to-cart clicks ${sum((r) => r.added)}, review reads ${results.filter((r) => r.readReviews).length}, ` +
+      `lingering visits ${results.filter((r) => r.intent === 'linger').length}`,
+  );
+  console.log(
+    `requests to /collect: ${sum((r) => r.collect.sent)} sent, ${sum((r) => r.collect.ok)} answered 2xx, ` +
+      `${sum((r) => r.collect.cutOff)} beacons still in flight as their page closed (the browser delivers those), ${sum((r) => r.collect.failed)} failed or refused`,
+  );
+  const failed = results.filter((r) => r.error);
+  if (failed.length) {
+    console.log(`${failed.length} visits failed:`);
+    for (const r of failed.slice(0, 5)) console.log(`  #${r.n} ${r.network} ${r.intent}: ${r.error}`);
+  }
+  if (errors.size) {
+    console.log(`console errors on the shop's pages (${sum((r) => r.consoleErrors)}):`);
+    for (const [text, n] of [...errors].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`  ${n}x ${text}`);
+  }
+  console.log('Simulated traffic: slower visitors convert less because the behaviour model makes them less patient (examples/traffic/behaviour.mjs).');
+}
+
+function clock(ms) {
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}
+
+main().catch((err) => {
+  console.error(`demo:traffic: ${err.message}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,398 @@
+import { entries, promisifyRequest } from 'idb-keyval';
+import { byteLength } from '../lib/byteLength';
+import { createId } from '../lib/createId';
+import type { KeyValue } from '../lib/safeStorage';
+import { toJson } from '../lib/toJson';
+import { withTimeout } from '../lib/withTimeout';
+import type { Hit } from '../schema';
+import { bound } from './bound';
+import { openStore, type Store } from './openStore';
+
+/** A hit waiting to be sent, with what the sender needs to know about it. */
+export interface Entry {
+  hit: Hit;
+  /** The hit as JSON, made once: records, bodies and retries reuse it. */
+  json: string;
+  /** UTF-8 bytes of `json`. */
+  bytes: number;
+  /** The IndexedDB record holding it. */
+  rec: string;
+  /** When this tab last knew it to be in IndexedDB (its write done, or read back); 0: in memory only so far. */
+  stored: number;
+  /** Failed attempts so far: a hit that keeps failing goes behind the others. */
+  tries: number;
+  /** In a request that has not answered yet. */
+  busy?: boolean;
+}
+
+export interface QueueOptions {
+  /** Database name; also the localStorage key prefix. Namespaced by endpoint and site. */
+  name: string;
+  /** Absent, or throwing on open: the queue lives in memory. */
+  idb?: IDBFactory;
+  /** localStorage: tombstones, and hits left by a page that went away before IndexedDB had them. */
+  kv: KeyValue;
+  /** Monotonic ms, for the reopen delay. */
+  now: () => number;
+  /** Wall-clock ms, for the age bound (hits carry wall-clock `ts`). */
+  wallNow?: () => number;
+  maxHits?: number;
+  maxBytes?: number;
+  maxAgeMs?: number;
+  /** Each hit is refused above this, with a warning by the caller. */
+  maxHitBytes?: number;
+  /** Hits per IndexedDB record: best the batch size, so a sent batch deletes whole records. */
+  recordHits?: number;
+  /** Hits dropped by the bounds. */
+  onDrop?: (count: number) => void;
+}
+
+/**
+ * The durable queue. Every hit is in memory (so `add` is synchronous) and in
+ * IndexedDB, in records of a few hits (a record per hit costs ~20x more main
+ * thread to write, and commits too slowly to beat a navigation). A record is
+ * a JSON string, written from memory, never read-modified-written; records of
+ * one burst are written in one transaction. Tabs share the database; the tab
+ * that sends reads it back with `load`, and IndexedDB is the truth: what is
+ * no longer stored was sent by another tab.
+ */
+export interface Queue {
+  /** Queues a hit; false when it is too large to ever send. Never waits. */
+  add(hit: Hit): boolean;
+  /** Writes what changed since the last write; settles (never rejects) when done or failed. */
+  persist(): Promise<void>;
+  /** Reads the stored queue (other tabs' and earlier pages' hits), forgets what others sent, applies the bounds. */
+  load(): Promise<void>;
+  /** Entries, oldest first, hits that failed more often last. */
+  entries(): IterableIterator<Entry>;
+  size(): number;
+  /** Sent (or refused for good): out of memory and storage. `taken` by a beacon: tombstoned at once, the page may be gone before the write. */
+  remove(entries: Entry[], taken?: boolean): Promise<void>;
+  /** A failed attempt: these go behind the others. */
+  retry(entries: Entry[]): void;
+  /**
+   * The page is going away, and IndexedDB work in flight may be aborted with
+   * it: tombstones the removed hits whose delete is unconfirmed, leaves in
+   * localStorage the hits whose write is unconfirmed (the next page adopts
+   * them), and lets go of the connection.
+   */
+  leave(): void;
+  /** Lets go of the database connection. */
+  close(): void;
+  /** Deletes everything: memory, localStorage and the database itself. */
+  clear(): void;
+}
+
+const noop = () => {};
+/** How long an IndexedDB open or transaction may take before we go on in memory. */
+const TIMEOUT_MS = 2000;
+/** After a storage failure, memory only for this long, then IndexedDB is tried again. */
+const REOPEN_MS = 10_000;
+const MAX_TOMBSTONES = 2000;
+/** localStorage is the host's too: at most this many characters of hits are left there for the next page. */
+const MAX_SPILL_CHARS = 512 * 1024;
+
+const isHit = (v: Partial<Hit> | null | undefined): v is Hit =>
+  !!v && typeof v === 'object' && typeof v.id === 'string' && ['pageview', 'event', 'goal', 'timing'].includes(v.type as string) && (v.ts as number) > 0;
+
+const byAge = (a: Entry, b: Entry) => a.tries - b.tries || a.hit.ts - b.hit.ts || a.hit.seq - b.hit.seq;
+
+const parseList = (text: unknown): unknown[] => {
+  try {
+    const list: unknown = typeof text === 'string' ? JSON.parse(text) : 0;
+    return Array.isArray(list) ? list : [];
+  } catch {
+    return [];
+  }
+};
+
+/**
+ * Deletes a queue's storage (its database, tombstones and spill) without
+ * opening it: under Do Not Track or a remembered denial, what an earlier page
+ * left must go too.
+ */
+export function deleteQueue(name: string, idb: IDBFactory | undefined, kv: KeyValue): void {
+  kv.remove(name + ':sent');
+  kv.remove(name + ':spill');
+  try {
+    idb?.deleteDatabase(name);
+  } catch {
+    // Nothing stored to delete.
+  }
+}
+
+export function createQueue(o: QueueOptions): Queue {
+  const { kv, now, wallNow = Date.now, maxHits = 5000, maxBytes = 5_000_000, maxAgeMs = 7 * 86_400_000, maxHitBytes = 32 * 1024, recordHits = 50 } = o;
+  const tombKey = o.name + ':sent';
+  const spillKey = o.name + ':spill';
+  const mem = new Map<string, Entry>();
+  /** Each record this tab wrote or read: its entries and its text as stored. */
+  const recs = new Map<string, { list: Entry[]; text?: string }>();
+  /** Records to write (or delete, when none of their hits is left). */
+  const dirty = new Set<string>();
+  /** Hits removed here whose record rewrite has not been confirmed. */
+  const deleting = new Set<string>();
+  let bytes = 0;
+  let open: { key: string; list: Entry[] } | undefined;
+  let scheduled = false;
+  let chain: Promise<unknown> = Promise.resolve();
+  let store: Store | undefined;
+  let faultAt = -Infinity;
+  // Bumped by clear(): storage work queued before it must not bring the database back.
+  let era = 0;
+
+  /** Runs storage work in order, each step bounded in time; any failure switches to memory for a while. */
+  function db<T>(op: (s: Store) => Promise<T>): Promise<T> {
+    const e = era;
+    const p = chain.then(() => {
+      if (e !== era || !o.idb || now() - faultAt < REOPEN_MS) throw noop;
+      return withTimeout(op((store ??= openStore(o.name, 'hits', o.idb))), TIMEOUT_MS);
+    });
+    chain = p.catch((err) => {
+      if (err === noop) return;
+      close();
+      faultAt = now();
+    });
+    return p;
+  }
+
+  const alive = (e: Entry) => mem.get(e.hit.id) === e;
+  const forget = (e: Entry) => {
+    if (!alive(e)) return;
+    mem.delete(e.hit.id);
+    bytes -= e.bytes;
+    dirty.add(e.rec);
+    schedule();
+  };
+  const entry = (hit: Hit, json: string, rec: string, stored: number): Entry => ({ hit, json, bytes: byteLength(json), rec, stored, tries: 0 });
+  const put = (e: Entry) => {
+    mem.set(e.hit.id, e);
+    bytes += e.bytes;
+  };
+
+  const tombstones = (): string[] => parseList(kv.get(tombKey)) as string[];
+  const setTombstones = (ids: string[]) => (ids.length ? kv.set(tombKey, toJson(ids.slice(-MAX_TOMBSTONES))) : kv.remove(tombKey));
+
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(() => {
+      scheduled = false;
+      open = undefined;
+      void persist();
+    });
+  }
+
+  /** Applies the bounds; `full` also drops old hits (the age check reads every entry). */
+  function trim(full?: boolean): void {
+    if (!full && mem.size <= maxHits && bytes <= maxBytes) return;
+    // Trim to 90 % so a full queue is not re-sorted on every add.
+    const idle = [...mem.values()].filter((e) => !e.busy);
+    const drop = bound(idle, { maxHits: Math.floor(maxHits * 0.9), maxBytes: maxBytes * 0.9, maxAgeMs, now: wallNow() });
+    for (const e of drop) {
+      if (e.stored) deleting.add(e.hit.id);
+      forget(e);
+    }
+    if (drop.length) o.onDrop?.(drop.length);
+  }
+
+  function add(hit: Hit): boolean {
+    let json: string;
+    try {
+      json = toJson(hit);
+    } catch {
+      return false;
+    }
+    if (byteLength(json) > maxHitBytes || mem.has(hit.id)) return false;
+    if (!open || open.list.length >= recordHits) {
+      open = { key: createId(), list: [] };
+      recs.set(open.key, { list: open.list });
+    }
+    const e = entry(hit, json, open.key, 0);
+    open.list.push(e);
+    put(e);
+    dirty.add(e.rec);
+    schedule();
+    trim();
+    return true;
+  }
+
+  /** Writes the dirty records, all in one transaction. */
+  function persist(): Promise<void> {
+    if (!dirty.size) return chain.then(noop);
+    const keys = [...dirty];
+    dirty.clear();
+    const writes = keys.map((key) => {
+      const rec = recs.get(key)!;
+      rec.list = rec.list.filter(alive);
+      return { key, rec, text: rec.list.length ? '[' + rec.list.map((e) => e.json).join(',') + ']' : '' };
+    });
+    const removed = [...deleting];
+    return db((s) =>
+      s('readwrite', (os) => {
+        for (const w of writes) w.text ? os.put(w.text, w.key) : os.delete(w.key);
+        return promisifyRequest(os.transaction);
+      }),
+    ).then(
+      () => {
+        const t = now();
+        for (const w of writes) {
+          w.rec.list.forEach((e) => (e.stored ||= t));
+          if (w.text) w.rec.text = w.text;
+          else recs.delete(w.key);
+        }
+        removed.forEach((id) => deleting.delete(id));
+      },
+      // In memory until storage works again; the next persist writes them.
+      () =>
+        keys.forEach((k) => {
+          const rec = recs.get(k);
+          if (rec && !rec.list.length && !rec.text) recs.delete(k);
+          else dirty.add(k);
+        }),
+    );
+  }
+
+  /** Takes in the hits an earlier page left in localStorage (see leave). */
+  function adopt(): void {
+    const list = parseList(kv.get(spillKey));
+    if (!list.length) return;
+    kv.remove(spillKey);
+    const gone = new Set(tombstones());
+    for (const h of list) if (isHit(h as Hit) && !gone.has((h as Hit).id)) add(h as Hit);
+  }
+
+  function close(): void {
+    const s = store;
+    store = undefined;
+    // After the writes already queued, so a page going away still commits them.
+    chain = chain.then(() => s?.close());
+  }
+
+  adopt();
+
+  return {
+    add,
+    persist,
+
+    async load() {
+      adopt();
+      await persist();
+      try {
+        const stored = await db((s) => entries<IDBValidKey, unknown>(s));
+        const t = now();
+        // Read after the records: a beacon may have taken hits meanwhile.
+        const dead = tombstones();
+        const gone = new Set(dead);
+        const present = new Set<unknown>();
+        const junk: IDBValidKey[] = [];
+        let fresh = 0;
+        for (const [key, text] of stored) {
+          present.add(key);
+          const known = recs.get(key as string);
+          if (known?.text === text) continue;
+          const items = parseList(text);
+          if (!items.length || typeof key !== 'string') {
+            junk.push(key);
+            continue;
+          }
+          // A record new to this tab, or rewritten by another: its hits as stored are the truth.
+          const list: Entry[] = [];
+          const ids = new Set<string>();
+          let rewrite = false;
+          for (const h of items) {
+            const hit = h as Hit;
+            if (!isHit(hit) || gone.has(hit.id) || deleting.has(hit.id)) {
+              rewrite = true;
+              continue;
+            }
+            ids.add(hit.id);
+            let e = mem.get(hit.id);
+            if (!e) {
+              e = entry(hit, toJson(hit), key, t);
+              put(e);
+              fresh++;
+            }
+            e.rec = key;
+            e.stored ||= t;
+            list.push(e);
+          }
+          known?.list.forEach((e) => e.rec === key && !e.busy && !ids.has(e.hit.id) && forget(e));
+          recs.set(key, { list, text: text as string });
+          if (!rewrite) dirty.delete(key);
+          else dirty.add(key);
+        }
+        // Stored once and gone now: another tab (or page) sent it, or consent was withdrawn elsewhere.
+        for (const [key, rec] of recs) {
+          if (!rec.text || present.has(key)) continue;
+          recs.delete(key);
+          rec.list.forEach((e) => e.rec === key && !e.busy && forget(e));
+          dirty.delete(key);
+        }
+        for (const e of mem.values()) if (gone.has(e.hit.id)) forget(e);
+        if (fresh) {
+          const all = [...mem.values()].sort(byAge);
+          mem.clear();
+          all.forEach((e) => mem.set(e.hit.id, e));
+        }
+        trim(true);
+        // Corrupted records are deleted; records with tombstoned or bad hits rewritten without them.
+        if (junk.length) await db((s) => s('readwrite', (os) => (junk.forEach((k) => os.delete(k)), promisifyRequest(os.transaction))));
+        await persist();
+        // Tombstoned hits are out of storage now: the tombstones can go.
+        if (dead.length && !dirty.size) setTombstones(tombstones().filter((id) => !gone.has(id)));
+      } catch {
+        // Storage unavailable: memory is all we have.
+        trim(true);
+      }
+    },
+
+    entries: () => mem.values(),
+    size: () => mem.size,
+
+    remove(list, taken) {
+      if (taken) setTombstones(tombstones().concat(list.map((e) => e.hit.id)));
+      for (const e of list) {
+        if (!taken && e.stored) deleting.add(e.hit.id);
+        forget(e);
+      }
+      return persist();
+    },
+
+    retry(list) {
+      for (const e of list) {
+        e.tries++;
+        if (!alive(e)) continue;
+        mem.delete(e.hit.id);
+        mem.set(e.hit.id, e);
+      }
+    },
+
+    leave() {
+      if (deleting.size) setTombstones(tombstones().concat([...deleting]));
+      let chars = 0;
+      const left: string[] = [];
+      for (const e of mem.values()) if (!e.stored && (chars += e.json.length) < MAX_SPILL_CHARS) left.push(e.json);
+      if (left.length) {
+        const earlier = kv.get(spillKey);
+        kv.set(spillKey, earlier && earlier.length > 2 && earlier.length < MAX_SPILL_CHARS ? earlier.slice(0, -1) + ',' + left.join(',') + ']' : '[' + left.join(',') + ']');
+      }
+      close();
+    },
+
+    close,
+
+    clear() {
+      era++;
+      mem.clear();
+      recs.clear();
+      dirty.clear();
+      deleting.clear();
+      bytes = 0;
+      open = undefined;
+      store?.close();
+      store = undefined;
+      deleteQueue(o.name, o.idb, kv);
+    },
+  };
+}

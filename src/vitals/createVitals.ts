@@ -1,0 +1,136 @@
+import { onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals';
+import { guard } from '../lib/guard';
+import { toJson } from '../lib/toJson';
+import type { Speed } from '../schema';
+import { navTiming, readNavEntry } from './navTiming';
+import { metricFields, toSpeed, toTiming, type Timing } from './toTiming';
+
+/** What we read of a web-vitals metric. */
+export interface MetricReport {
+  name: string;
+  value: number;
+}
+/** The shape of web-vitals' `onTTFB`, `onFCP`, ...: tests pass their own. */
+export type OnMetric = (report: (metric: MetricReport) => void, opts?: { reportAllChanges?: boolean }) => void;
+export interface Reporters {
+  onTTFB: OnMetric;
+  onFCP: OnMetric;
+  onLCP: OnMetric;
+  onINP: OnMetric;
+  onCLS: OnMetric;
+}
+
+export interface VitalsOptions {
+  win: Window;
+  /**
+   * Hands the measured page's timing on: when the page is first hidden, after
+   * `sendAfterMs` if it has not been hidden by then, and at any later hide that
+   * has new values. Each call replaces the one before (same page view).
+   */
+  send: (timing: Timing) => void;
+  reporters?: Reporters;
+  navEntry?: () => PerformanceNavigationTiming | undefined;
+  sendAfterMs?: number;
+}
+
+export interface Vitals {
+  /** TTFB, FCP and LCP of the page being measured, known so far (for goal hits). */
+  speed(): Speed;
+  /** Everything measured so far for the page being measured. */
+  timing(): Timing;
+  stop(): void;
+}
+
+/** A page still visible this long sends what it has. */
+export const SEND_AFTER_MS = 60_000;
+
+/**
+ * Measures the hard load, then each back/forward-cache restore, with
+ * web-vitals (registered once) and Navigation Timing, and decides when the
+ * timing is due. Listeners only store numbers: no work on the main thread
+ * until a hide or the timer.
+ */
+export function createVitals({
+  win,
+  send,
+  reporters = { onTTFB, onFCP, onLCP, onINP, onCLS },
+  navEntry = () => readNavEntry(win),
+  sendAfterMs = SEND_AFTER_MS,
+}: VitalsOptions): Vitals {
+  const doc = win.document;
+  let reported: Timing = {};
+  // A restored page has no Navigation Timing of its own: its dcl and load stay absent.
+  let restored = false;
+  let sent: string | undefined;
+  let timer: number | undefined;
+  let stopped = false;
+
+  const timing = (): Timing => toTiming(reported, restored ? {} : navTiming(navEntry()));
+
+  const due = guard(() => {
+    if (stopped) return;
+    const t = timing();
+    const json = toJson(t);
+    if (json === '{}' || json === sent) return;
+    sent = json;
+    send(t);
+  }, 'timing failed');
+
+  const arm = guard(() => {
+    win.clearTimeout(timer);
+    timer = win.setTimeout(due, sendAfterMs);
+  });
+
+  // Capture on the document runs after every capture listener on window, where
+  // web-vitals reports the final CLS, INP and LCP on hide (window comes first
+  // on the event path), and before the non-capture listeners on the document,
+  // where delivery beacons the queue. So the timing hit is queued before that.
+  const onVisibility = () => {
+    if (doc.visibilityState !== 'hidden') return;
+    win.clearTimeout(timer);
+    due();
+  };
+  // Registered before web-vitals' own pageshow listeners (TTFB reports a
+  // restore from inside its listener), so the restored page starts empty.
+  const onShow = (e: PageTransitionEvent) => {
+    if (!e.persisted) return;
+    reported = {};
+    restored = true;
+    sent = undefined;
+    arm();
+  };
+  win.addEventListener('pageshow', onShow, true);
+  doc.addEventListener('visibilitychange', onVisibility, true);
+
+  const keep = (m: MetricReport) => {
+    const field = metricFields[m.name as keyof typeof metricFields];
+    if (!stopped && field) reported[field] = m.value;
+  };
+  // Every change, not only the final value: goal hits get the LCP so far, and
+  // the hidden-time snapshot has the latest INP and CLS whatever order
+  // web-vitals' own hide listeners ran in.
+  for (const on of [reporters.onTTFB, reporters.onFCP, reporters.onLCP, reporters.onINP, reporters.onCLS]) {
+    try {
+      on(keep, { reportAllChanges: true });
+    } catch {
+      // No PerformanceObserver or a browser web-vitals cannot read: that metric stays absent.
+    }
+  }
+
+  // A prerendered page counts its 60 s from activation.
+  const prerendering = (doc as Document & { prerendering?: boolean }).prerendering;
+  if (prerendering) doc.addEventListener('prerenderingchange', arm, { once: true });
+  else arm();
+
+  return {
+    speed: () => toSpeed(timing()),
+    timing,
+    stop() {
+      stopped = true;
+      win.clearTimeout(timer);
+      win.removeEventListener('pageshow', onShow, true);
+      doc.removeEventListener('visibilitychange', onVisibility, true);
+      doc.removeEventListener('prerenderingchange', arm);
+    },
+  };
+}

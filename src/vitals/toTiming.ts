@@ -1,0 +1,43 @@
+import type { Speed, TimingHit } from '../schema';
+
+/** The measured values of a timing hit (the hit adds `nav`). */
+export type Timing = Omit<TimingHit['timing'], 'nav'>;
+export type TimingName = keyof Timing;
+
+/** The web-vitals metric names we record, and the timing field each fills. */
+export const metricFields = { TTFB: 'ttfb', FCP: 'fcp', LCP: 'lcp', INP: 'inp', CLS: 'cls' } as const satisfies Record<string, TimingName>;
+
+// Absurd values (clock jumps, a tab asleep for hours) would skew every average.
+export const MAX_MS = 15 * 60 * 1000;
+
+/**
+ * A value fit to send, or undefined: not finite, negative or over 15 minutes
+ * is dropped. Milliseconds are rounded to whole ms, CLS to 4 decimals.
+ */
+export function cleanValue(field: TimingName, value: unknown): number | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return undefined;
+  if (field === 'cls') return Math.round(value * 1e4) / 1e4;
+  return value > MAX_MS ? undefined : Math.round(value);
+}
+
+/**
+ * The timing of one page from what web-vitals reported and what Navigation
+ * Timing knows: web-vitals wins where both have a value.
+ */
+export function toTiming(reported: Timing, nav: Timing = {}): Timing {
+  const out: Timing = {};
+  for (const field of ['ttfb', 'fcp', 'lcp', 'inp', 'cls', 'dcl', 'load'] as const) {
+    const v = cleanValue(field, reported[field] ?? nav[field]);
+    if (v !== undefined) out[field] = v;
+  }
+  return out;
+}
+
+/** The `speed` of a goal hit: TTFB, FCP and LCP out of a timing. */
+export function toSpeed(t: Timing): Speed {
+  const out: Speed = {};
+  if (t.ttfb !== undefined) out.ttfb = t.ttfb;
+  if (t.fcp !== undefined) out.fcp = t.fcp;
+  if (t.lcp !== undefined) out.lcp = t.lcp;
+  return out;
+}
