@@ -129,8 +129,21 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   const endpoint = new URL(opts.endpoint, win.location.href).href;
   const name = storeName(opts.site, endpoint, win);
   const kv = opts.storage ?? safeStorage(() => win.localStorage);
-  const doFetch = opts.fetchImpl ?? ((url: string, init: RequestInit) => win.fetch(url, init));
   const beaconSafe = opts.beaconSafe ?? (() => true);
+  const rawFetch = opts.fetchImpl ?? ((url: string, init: RequestInit) => win.fetch(url, init));
+  /**
+   * The native fetch never throws (it rejects); a page's broken wrapper may.
+   * Then sendBeacon carries the batch, when its Referer leaks nothing, and
+   * counts as a 204: the browser took it.
+   */
+  const doFetch = (url: string, init: RequestInit): Promise<Response> => {
+    try {
+      return rawFetch(url, init);
+    } catch (e) {
+      const taken = typeof nav.sendBeacon === 'function' && beaconSafe() && nav.sendBeacon(url, init.body as string);
+      return taken ? Promise.resolve(new Response(null, { status: 204 })) : Promise.reject(e);
+    }
+  };
   const tab = createId();
   const site = JSON.stringify(opts.site);
   const head = (dropped: number) => `{"v":1,"site":${site},"sentAt":${epochNow()},"dropped":${dropped},"hits":[`;
@@ -153,21 +166,14 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   };
   const write = (s: Shared) => {
     until = s.u || 0;
-    kv.set(name, toJson(s));
+    // After stop (consent withdrawn) a round still finishing must not write the record back.
+    if (!stopped) kv.set(name, toJson(s));
   };
   const update = (change: (s: Shared) => void) => {
     const s = read();
     change(s);
     write(s);
   };
-
-  let idb: IDBFactory | undefined;
-  try {
-    idb = win.indexedDB;
-  } catch {
-    // Sandboxed frames and some privacy modes throw on access.
-  }
-  const queue = opts.queue ?? createQueue({ name, idb, kv, now, wallNow: epochNow, recordHits: Math.min(maxHits, 50), onDrop: (n) => update((s) => void (s.d = (s.d || 0) + n)) });
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let due = Infinity;
@@ -190,6 +196,14 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   const waiters: (() => void)[] = [];
   /** Lets go of the Web Lock, or stops waiting for it: a page holding one is kept out of the back/forward cache. */
   let letGo = noop;
+
+  let idb: IDBFactory | undefined;
+  try {
+    idb = win.indexedDB;
+  } catch {
+    // Sandboxed frames and some privacy modes throw on access.
+  }
+  const queue = opts.queue ?? createQueue({ name, idb, kv, now, wallNow: epochNow, recordHits: Math.min(maxHits, 50), onDrop: (n) => update((s) => void (s.d = (s.d || 0) + n)) });
 
   /** One timer at most: the earliest asked for, never before a pause ends. */
   function arm(ms: number): void {
@@ -262,7 +276,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       s.t = tab;
       s.e = now() + LEASE_MS;
     });
-    await new Promise((ok) => setTimeout(ok, 50 + 50 * random()));
+    await new Promise((ok) => setTimeout(ok, 100 + 100 * random()));
     if (read().t !== tab) return arm(LEASE_MS);
     await round(g);
   }
@@ -293,7 +307,16 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
 
   /** One request; true to go on with the next batch. */
   async function send(batch: Entry[], g: number): Promise<boolean> {
-    const dropped = read().d || 0;
+    const s = read();
+    // The lease (no Web Locks) is only as good as localStorage, which other processes see late:
+    // two tabs can both believe they claimed it. The one that finds it lost stops here.
+    if (s.t !== tab) {
+      arm(LEASE_MS);
+      return false;
+    }
+    s.e = now() + LEASE_MS;
+    write(s);
+    const dropped = s.d || 0;
     const [body, bytes] = pack(batch, dropped);
     // keepalive lets the request outlive the page; it must fit the browser's budget, else a plain fetch.
     const keepalive = fits(bytes);
@@ -303,7 +326,6 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     }
     batch.forEach((e) => (e.busy = true));
     flights.set(batch, keepalive);
-    update((s) => void (s.e = now() + LEASE_MS));
     const ac = new AbortController();
     const abort = setTimeout(() => ac.abort(), TIMEOUT_MS);
     let status = 0;
@@ -362,7 +384,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   function handOff(body: string): boolean {
     try {
       if (typeof nav.sendBeacon === 'function' && beaconSafe()) return nav.sendBeacon(endpoint, body);
-      Promise.resolve(doFetch(endpoint, { ...PRIVATE, body, keepalive: true })).catch(noop);
+      Promise.resolve(rawFetch(endpoint, { ...PRIVATE, body, keepalive: true })).catch(noop);
       return true;
     } catch {
       // Taken as false: it stays queued for later or for the next page.

@@ -295,6 +295,41 @@ describe('pages going away', () => {
     await expectDelivered('reload after collector down', labels(40, 'reload'), { timeoutMs: 20_000 });
   });
 
+  test('IndexedDB writes at pagehide never commit: what the beacon took is not sent again, nothing is lost', async () => {
+    await wipe();
+    const page = await newTab();
+    // Runs before goalpost's own pagehide listener: from then on no transaction can start, as when the page is torn down first.
+    await page.addInitScript(() =>
+      addEventListener('pagehide', () => {
+        IDBDatabase.prototype.transaction = () => {
+          throw new DOMException('The database connection is closing.', 'InvalidStateError');
+        };
+      }),
+    );
+    await open('maxHits=50&flush=60000', page);
+    await track(page, 30, 'torn');
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+    await page.evaluate(() => (location.href = '/test/e2e/fixtures/delivery.html?page=2&flush=100'));
+    await expectDelivered('pagehide writes never commit', labels(30, 'torn'));
+    await sleep(1000);
+    expect(received(labels(30, 'torn')).duplicated).toBe(0);
+  });
+
+  test('no IndexedDB at all, collector down, page navigates: the next page still sends (localStorage carries the queue)', async () => {
+    await wipe();
+    const page = await newTab();
+    await page.addInitScript(() => Object.defineProperty(window, 'indexedDB', { get: () => undefined }));
+    server.collector.setResponder(() => ({ status: 503 }));
+    await open('maxHits=50&flush=100', page);
+    await track(page, 20, 'mem');
+    await waitFor(() => posts().some((r) => r.body.includes('"mem-')), 5000);
+    await page.evaluate(() => (location.href = '/test/e2e/fixtures/delivery.html?page=2&flush=100'));
+    await page.waitForURL('**page=2**');
+    server.collector.setResponder(null);
+    await flush(page);
+    await expectDelivered('memory only, navigation while collector down', labels(20, 'mem'));
+  });
+
   test('1,000 hits queued when the page goes away: no body over 64 KiB, all arrive (beacons, then the next page)', async () => {
     await wipe();
     const page = await open('maxHits=10&flush=60000');
@@ -342,17 +377,71 @@ describe('pages going away', () => {
   });
 });
 
-describe('tabs', () => {
-  test('two tabs tracking at once: every hit delivered, no id in two successful requests', async () => {
+describe('bounds', () => {
+  test('an earlier page left 5,100 hits: the oldest page views go first, macro goals stay, hits over 7 days old go; dropped is reported', async () => {
     await wipe();
-    const [a, b] = [await open('maxHits=10&flush=100'), await open('maxHits=10&flush=100')];
-    for (let round = 0; round < 5; round++) {
-      await Promise.all([track(a, 40, `a${round}`), track(b, 40, `b${round}`)]);
-      await sleep(80);
-    }
-    const wanted = [0, 1, 2, 3, 4].flatMap((r) => [...labels(40, `a${r}`), ...labels(40, `b${r}`)]);
-    await expectDelivered('two tabs at once', wanted, { timeoutMs: 20_000 });
+    const seed = await newTab();
+    await seed.goto(server.url('/test/e2e/fixtures/harness.html'));
+    const dbName = `goalpost:delivery:${server.url('/collect')}`;
+    await seed.evaluate(
+      ([name, url]) =>
+        new Promise<void>((ok) => {
+          const r = indexedDB.open(name);
+          r.onupgradeneeded = () => r.result.createObjectStore('hits');
+          r.onsuccess = () => {
+            const now = Date.now();
+            const base = (i: number, ts: number) => ({ id: crypto.randomUUID(), ts, cid: 'c', sid: 's', pid: 'p', seq: i + 1, url });
+            const hits: object[] = [];
+            // 3 hits from 8 days ago, 10 macro goals (the oldest of the rest), 5,087 page views.
+            for (let i = 0; i < 3; i++) hits.push({ ...base(i, now - 8 * 86_400_000), type: 'event', event: { action: 'bulk', label: `stale-${i}` } });
+            for (let i = 0; i < 10; i++) hits.push({ ...base(i, now - 3_600_000), type: 'goal', goal: { id: `macro-${i}`, kind: 'event', role: 'macro', supports: [] }, speed: {} });
+            for (let i = 0; i < 5087; i++) hits.push({ ...base(i, now - 3_000_000 + i), type: 'pageview', nav: 'navigate', screen: 'desktop' });
+            const tx = r.result.transaction('hits', 'readwrite');
+            for (let i = 0; i < hits.length; i += 50) tx.objectStore('hits').put(JSON.stringify(hits.slice(i, i + 50)), `seed-${i}`);
+            tx.oncomplete = () => (r.result.close(), ok());
+          };
+        }),
+      [dbName, server.url(FIXTURE)] as const,
+    );
+    await seed.close();
+    server.collector.reset();
+    await open('maxHits=10000&flush=100');
+    await waitFor(() => server.collector.hits().length >= 4500, 30_000, 200);
+    await sleep(1000);
+    const hits = server.collector.hits();
+    const dropped = (server.collector.payloads() as { dropped: number }[]).reduce((n, p) => n + p.dropped, 0);
+    expect(hits.filter((h) => h.type === 'goal').map((h) => (h as { goal: { id: string } }).goal.id).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `macro-${i}`).sort());
+    expect(hits.filter((h) => h.type === 'event')).toHaveLength(0);
+    // Trimmed to 90 % of 5,000 (this page's own view may come after the trim).
+    expect(hits.length).toBeGreaterThanOrEqual(4500);
+    expect(hits.length).toBeLessThanOrEqual(4501);
+    expect(hits.length + dropped).toBe(5101);
+    expect(new Set(hits.map((h) => h.id)).size).toBe(hits.length);
+    expect(maxBodyBytes()).toBeLessThan(64 * 1024);
+    table.push({ scenario: 'queue over 5,000 (bounds)', sent: 5101, delivered: hits.length, duplicated: 0, dropped });
   });
+});
+
+describe('tabs', () => {
+  for (const mode of ['Web Locks', 'localStorage lease (no Web Locks)']) {
+    test(`three tabs tracking at once against a slow collector, ${mode}: every hit delivered, no id in two successful requests`, async () => {
+      await wipe();
+      // Slow answers make the tabs' rounds overlap: each would send the others' stored hits without the lock.
+      server.collector.setResponder(() => ({ status: 204, delayMs: 40 }));
+      const tabs: Page[] = [];
+      for (let i = 0; i < 3; i++) {
+        const tab = await newTab();
+        if (mode !== 'Web Locks') await tab.addInitScript(() => Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined }));
+        tabs.push(await open('maxHits=10&flush=100', tab));
+      }
+      for (let round = 0; round < 6; round++) {
+        await Promise.all(tabs.map((t, i) => track(t, 30, `t${i}r${round}`)));
+        await sleep(150);
+      }
+      const wanted = [0, 1, 2, 3, 4, 5].flatMap((r) => [0, 1, 2].flatMap((i) => labels(30, `t${i}r${r}`)));
+      await expectDelivered(`three tabs at once, ${mode}`, wanted, { timeoutMs: 30_000 });
+    });
+  }
 
   test('a tab that dies mid-send: its batch is taken back after the lease, with the same ids', async () => {
     await wipe();

@@ -262,6 +262,23 @@ describe('delivery', () => {
     vi.restoreAllMocks();
   });
 
+  test('clear() then stop() while a request is in flight: nothing is written back when it answers', async () => {
+    let answer!: (r: Response) => void;
+    const c = collector();
+    c.fetchImpl.mockImplementation(() => new Promise<Response>((ok) => (answer = ok)));
+    const d = start(c);
+    d.push(ev());
+    const done = d.flush();
+    await vi.waitFor(() => expect(c.fetchImpl).toHaveBeenCalled());
+    d.clear();
+    d.stop();
+    answer(new Response(null, { status: 204 }));
+    await done;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(kv.get(STATE)).toBeNull();
+    expect((await indexedDB.databases()).map((x) => x.name)).not.toContain(STATE);
+  });
+
   test('clear() deletes the stored queue and the shared record', async () => {
     const c = collector(['network']);
     const d = start(c);
