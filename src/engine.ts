@@ -78,16 +78,22 @@ export function createEngine(goals: readonly Goal[]): Engine {
     return (typeof a === 'string' ? a : a && a.beginsWith === undefined && a.regex === undefined ? a.equals : undefined)?.toLowerCase();
   });
   /**
-   * `done.includes(id)` in O(1): a session's `done` list is replaced, never
-   * changed in place, so its Set can be kept beside it until it is dropped.
+   * Which matchers a session's `done` list holds, as flags by matcher index:
+   * the list is replaced, never changed in place, so its flags are worked out
+   * once and kept beside it until it is dropped.
    */
-  const doneSets = new WeakMap<readonly string[], Set<string>>();
-  const isDone = (done: readonly string[], id: string): boolean => {
-    if (done.length < 4) return done.includes(id);
-    let set = doneSets.get(done);
-    if (!set) doneSets.set(done, (set = new Set(done)));
-    return set.has(id);
+  const indexOf = new Map(matchers.map((m, i) => [m.goal.id, i]));
+  const doneFlags = new WeakMap<readonly string[], Uint8Array>();
+  const flagsOf = (done: readonly string[]): Uint8Array => {
+    let flags = doneFlags.get(done);
+    if (!flags) {
+      flags = new Uint8Array(matchers.length);
+      for (const id of done) flags[indexOf.get(id) ?? matchers.length] = 1;
+      doneFlags.set(done, flags);
+    }
+    return flags;
   };
+  const isDone = (done: readonly string[], id: string): boolean => flagsOf(done)[indexOf.get(id)!] === 1;
   const pendingOf = new WeakMap<readonly string[], typeof durations>();
 
   function convert(goal: Goal, value: number | undefined, state: GoalState): Conversion {
@@ -142,10 +148,11 @@ export function createEngine(goals: readonly Goal[]): Engine {
         return { state, conversions, misses };
       }
       const word = signal.type === 'event' && !explain ? signal.action.toLowerCase() : undefined;
+      let done = flagsOf(state.done);
       for (let i = 0; i < matchers.length; i++) {
         const m = matchers[i];
         if (kinds[i] !== signal.type || (word !== undefined && words[i] !== undefined && words[i] !== word)) continue;
-        if (isDone(state.done, m.goal.id)) {
+        if (done[i]) {
           // The commonest surprise in debug mode: a goal counts once per session.
           if (explain && signal.type !== 'time' && m.test(signal, state)) misses.push(`${m.kind} "${m.goal.id}": ${ALREADY}`);
           continue;
@@ -154,6 +161,7 @@ export function createEngine(goals: readonly Goal[]): Engine {
         if (result) {
           conversions.push(convert(m.goal, result.value, state));
           state = { ...state, done: [...state.done, m.goal.id] };
+          done = flagsOf(state.done);
         } else if (explain && m.explain) {
           const why = m.explain(signal, state);
           if (why) misses.push(`${m.kind} "${m.goal.id}": ${why}`);
