@@ -72,6 +72,8 @@ interface Shared {
   u?: number;
   /** `u` came from Retry-After: flush, online and visible do not cut it short. */
   a?: number;
+  /** The status of the last failed attempt: an HTTP status, or 0 for a network error. */
+  f?: number;
   /** Failed attempts in a row. */
   n?: number;
   /** Hits dropped and not yet reported in a payload. */
@@ -351,7 +353,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       await queue.remove(batch);
       update((s) => {
         if (ok && dropped) s.d = Math.max(0, (s.d || 0) - dropped);
-        s.n = s.u = s.a = 0;
+        s.n = s.u = s.a = s.f = 0;
       });
       limit = Math.min(maxHits, limit * 2);
       return true;
@@ -371,6 +373,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       s.n = (s.n || 0) + 1;
       s.u = now() + (after ?? backoff(s.n, random));
       s.a = after === undefined ? 0 : 1;
+      s.f = status;
     });
     arm(0);
     return false;
@@ -409,9 +412,10 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       // A keepalive request in flight outlives the page: it counts as sent, like a beacon.
       for (const [batch, keepalive] of flights) if (keepalive) void queue.remove(batch, true);
     }
-    // The collector is failing (we are in backoff): a beacon would be lost; the next page sends instead.
-    // Offline: the same.
-    if ((s.u || 0) <= now() && nav.onLine !== false) {
+    // The collector answered with a failure and we are backing off: a beacon would most likely be lost
+    // the same way, so the next page sends instead. (After a network error the collector may be fine and
+    // only fetch broken, by the page or a proxy: then a beacon is the way out.) Offline: no beacon either.
+    if (!((s.u || 0) > now() && s.f) && nav.onLine !== false) {
       // Another tab read the stored queue at s.r: what was stored before that is its to send.
       const seen = s.t === tab ? 0 : s.r || 0;
       let dropped = s.d || 0;

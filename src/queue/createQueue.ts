@@ -1,4 +1,4 @@
-import { entries, promisifyRequest } from 'idb-keyval';
+import { promisifyRequest } from 'idb-keyval';
 import { byteLength } from '../lib/byteLength';
 import { createId } from '../lib/createId';
 import type { KeyValue } from '../lib/safeStorage';
@@ -279,7 +279,10 @@ export function createQueue(o: QueueOptions): Queue {
       adopt();
       await persist();
       try {
-        const stored = await db((s) => entries<IDBValidKey, unknown>(s));
+        // Keys and values in one transaction (idb-keyval's entries() would also bring its default store along).
+        const stored = await db((s) =>
+          s('readonly', (os) => Promise.all([promisifyRequest(os.getAllKeys()), promisifyRequest(os.getAll())]).then(([keys, values]) => keys.map((k, i) => [k, values[i]] as const))),
+        );
         const t = now();
         // Read after the records: a beacon may have taken hits meanwhile.
         const dead = tombstones();
