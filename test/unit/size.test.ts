@@ -11,10 +11,10 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 /**
- * gzip -9 bytes of dist/goalpost.iife.js allowed today: 20,085 once the
+ * gzip -9 bytes of dist/goalpost.iife.js allowed today: 19,975 once the
  * durable queue, privacy and timing work landed (13,297 before them).
  */
-export const CEILING = 20_150;
+export const CEILING = 20_000;
 
 const root = path.resolve(__dirname, '../..');
 const file = path.join(root, 'dist/goalpost.iife.js');
