@@ -24,8 +24,10 @@ export interface Session {
   readonly cid: string;
   /** The live session at `now`, or a new one (not yet stored) when it timed out or none exists. */
   current(now: number): SessionRecord;
-  /** Stores the record for every tab. */
+  /** Stores the record for every tab (written once per task, however many commits). */
   commit(record: SessionRecord): void;
+  /** Another tab may have changed the stored record: read it again before the next use. */
+  resync(): void;
   /** Forgets the client and session ids (consent denied). */
   forget(): void;
 }
@@ -34,25 +36,52 @@ export interface SessionOptions {
   storage: KeyValue;
   timeoutMs: number;
   newId?: () => string;
+  /** Runs the coalesced write after the current task's work; default queueMicrotask. */
+  defer?: (fn: () => void) => void;
 }
 
-export function createSession({ storage, timeoutMs, newId = createId }: SessionOptions): Session {
+/**
+ * The session record lives in memory between hits and is written back once
+ * per task: reading, parsing, serialising and writing localStorage on every
+ * hit cost most of `track()`'s time (issue 7). Tabs still share it: the
+ * tracker calls resync() on the `storage` event, which another tab's write
+ * fires here, and when the page comes back from the background or bfcache.
+ */
+export function createSession({ storage, timeoutMs, newId = createId, defer = queueMicrotask }: SessionOptions): Session {
   let cid = storage.get(CLIENT_KEY) || '';
   if (!isId(cid)) {
     cid = newId();
     storage.set(CLIENT_KEY, cid);
   }
+  /** The stored record as last read or committed; null: none or damaged; undefined: read it again. */
+  let known: SessionRecord | null | undefined;
+  let pending = false;
+  const flush = () => {
+    if (!pending) return;
+    pending = false;
+    if (known) storage.set(SESSION_KEY, toJson(known));
+  };
   return {
     cid,
     current(now) {
-      const stored = read(storage.get(SESSION_KEY));
+      if (known === undefined) known = read(storage.get(SESSION_KEY)) ?? null;
+      const stored = known;
       if (stored && now - stored.last <= timeoutMs && now >= stored.start - timeoutMs) return stored;
       return { sid: newId(), start: now, last: now, seq: 0, engagedMs: 0, goals: emptyGoalState() };
     },
     commit(record) {
-      storage.set(SESSION_KEY, toJson(record));
+      known = record;
+      if (pending) return;
+      pending = true;
+      defer(flush);
+    },
+    resync() {
+      // A write of ours still waiting is newer than what another tab had seen: keep it.
+      if (!pending) known = undefined;
     },
     forget() {
+      pending = false;
+      known = null;
       storage.remove(CLIENT_KEY);
       storage.remove(SESSION_KEY);
     },

@@ -98,8 +98,11 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   const mode = consent.mode;
   let destroyed = false;
   // A choice made in another tab applies here too (it is already remembered).
+  // The session record is cached between hits (session.ts): another tab's write of it
+  // lands here too (and the clock resyncs when the page comes back from the background).
   const onStorage = guard((e: StorageEvent) => {
     if (e.key === CONSENT_KEY && (e.newValue === 'granted' || e.newValue === 'denied')) consent.set(e.newValue, false);
+    if (e.key === SESSION_KEY || e.key === null) session.resync();
   });
   win.addEventListener('storage', onStorage);
   stops.push(() => win.removeEventListener('storage', onStorage));
@@ -210,7 +213,10 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
 
   const timeSignal = (rec: SessionRecord, t: number): Signal => ({ type: 'time', sessionMs: t - rec.start, engagedMs: rec.engagedMs });
 
-  const clock = createSessionClock(win, doc, now, () => armClock());
+  const clock = createSessionClock(win, doc, now, () => {
+    session.resync();
+    armClock();
+  });
   stops.push(clock.stop);
 
   /** One timer for the nearest duration goal, so it converts while the page is open. */

@@ -131,8 +131,21 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   const endpoint = new URL(opts.endpoint, win.location.href).href;
   const name = storeName(opts.site, endpoint, win);
   const kv = opts.storage ?? safeStorage(() => win.localStorage);
-  const doFetch = opts.fetchImpl ?? ((url: string, init: RequestInit) => win.fetch(url, init));
   const beaconSafe = opts.beaconSafe ?? (() => true);
+  const rawFetch = opts.fetchImpl ?? ((url: string, init: RequestInit) => win.fetch(url, init));
+  /**
+   * The native fetch never throws (it rejects); a page's broken wrapper may.
+   * Then sendBeacon carries the batch, when its Referer leaks nothing, and
+   * counts as a 204: the browser took it.
+   */
+  const doFetch = (url: string, init: RequestInit): Promise<Response> => {
+    try {
+      return rawFetch(url, init);
+    } catch (e) {
+      const taken = typeof nav.sendBeacon === 'function' && beaconSafe() && nav.sendBeacon(url, init.body as string);
+      return taken ? Promise.resolve(new Response(null, { status: 204 })) : Promise.reject(e);
+    }
+  };
   const tab = createId();
   const site = JSON.stringify(opts.site);
   const head = (dropped: number) => `{"v":1,"site":${site},"sentAt":${epochNow()},"dropped":${dropped},"hits":[`;
@@ -383,7 +396,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   function handOff(body: string): boolean {
     try {
       if (typeof nav.sendBeacon === 'function' && beaconSafe()) return nav.sendBeacon(endpoint, body);
-      Promise.resolve(doFetch(endpoint, { ...PRIVATE, body, keepalive: true })).catch(noop);
+      Promise.resolve(rawFetch(endpoint, { ...PRIVATE, body, keepalive: true })).catch(noop);
       return true;
     } catch {
       // Taken as false: it stays queued for later or for the next page.

@@ -25,12 +25,12 @@ export function compileMatch(match: Match): Matcher {
     describe = `regex ${JSON.stringify(m.regex)}`;
   } else if (m.beginsWith !== undefined) {
     const prefix = cs ? m.beginsWith : m.beginsWith.toLowerCase();
-    test = cs ? (s) => s.startsWith(prefix) : (s) => s.toLowerCase().startsWith(prefix);
+    test = cs ? (s) => s.startsWith(prefix) : (s) => lowerCase(s).startsWith(prefix);
     describe = `beginsWith ${JSON.stringify(m.beginsWith)}`;
   } else {
     const target = m.equals ?? '';
     const lower = target.toLowerCase();
-    test = cs ? (s) => s === target : (s) => s.length === target.length && s.toLowerCase() === lower;
+    test = cs ? (s) => s === target : (s) => s.length === target.length && lowerCase(s) === lower;
     describe = `equals ${JSON.stringify(target)}`;
   }
   const matcher = ((s: string | undefined) => s !== undefined && test(s)) as Matcher;
@@ -44,4 +44,16 @@ export function compileMatch(match: Match): Matcher {
     return n > 0 && got.slice(0, n) === want.slice(0, n);
   };
   return matcher;
+}
+
+// A signal meets many matchers in a row with the same string: lower-case it
+// once, not once per goal (issue 7's engine benchmark; pure, so safe to share).
+let lastRaw: string | undefined;
+let lastLower = '';
+function lowerCase(s: string): string {
+  if (s !== lastRaw) {
+    lastRaw = s;
+    lastLower = s.toLowerCase();
+  }
+  return lastLower;
 }

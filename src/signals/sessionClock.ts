@@ -23,6 +23,16 @@ export function createSessionClock(win: Window, doc: Document, now: () => number
   let since = now();
   let banked = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let armedAt = 0;
+  let armed: () => void = () => undefined;
+  const fire = guard(() => {
+    timer = undefined;
+    armed();
+  }, 'duration goal failed');
+  const disarm = () => {
+    clearTimeout(timer);
+    timer = undefined;
+  };
 
   const update = guard(() => {
     const t = now();
@@ -50,13 +60,18 @@ export function createSessionClock(win: Window, doc: Document, now: () => number
     },
     isEngaged: () => engaged,
     arm(ms, fn) {
+      armed = fn;
+      // Every hit re-arms for the same deadline: keep the timer that is already set for it.
+      const at = now() + ms;
+      if (timer !== undefined && Math.abs(at - armedAt) < 50) return;
       clearTimeout(timer);
+      armedAt = at;
       // setTimeout clamps delays above 2^31-1 ms to 0; cap well below.
-      timer = setTimeout(guard(fn, 'duration goal failed'), Math.min(Math.max(0, ms), 2 ** 30));
+      timer = setTimeout(fire, Math.min(Math.max(0, ms), 2 ** 30));
     },
-    disarm: () => clearTimeout(timer),
+    disarm,
     stop() {
-      clearTimeout(timer);
+      disarm();
       for (const [target, type] of events) target.removeEventListener(type, update);
     },
   };

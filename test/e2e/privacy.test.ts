@@ -124,17 +124,26 @@ describe('Do Not Track and Global Privacy Control', () => {
     if (dntHeader) expect(await p.evaluate(() => navigator.doNotTrack)).toBe('1');
   }
 
-  test('DNT (Chromium setting): nothing sent, nothing stored, ids an earlier visit left are removed, why said once per page', async () => {
+  test('DNT (Chromium setting): nothing sent, nothing stored, ids and queue an earlier visit left are removed, why said once per page', async () => {
     servePages({ debug: true });
     const dnt = await launchWithDoNotTrack();
     try {
       const p = await dnt.context.newPage();
       // An earlier visit, before DNT was switched on, left ids behind.
       await p.goto(server.url('/blank'));
-      await p.evaluate(() => {
+      // ...and a queue that never went out.
+      const queueName = `goalpost:127.0.0.1:${server.url('/collect')}`;
+      await p.evaluate(async (name) => {
         localStorage.setItem('goalpost.cid', 'earlier-visit-client-id');
         localStorage.setItem('goalpost.session', '{}');
-      });
+        localStorage.setItem(`${name}:spill`, '[]');
+        await new Promise((done) => {
+          const req = indexedDB.open(name);
+          req.onupgradeneeded = () => req.result.createObjectStore('hits');
+          req.onsuccess = () => (req.result.close(), done(null));
+        });
+      }, queueName);
+      expect((await storageOf(p)).idb).toEqual([queueName]);
       await expectNothingKept(p, true);
     } finally {
       await dnt.close();

@@ -140,6 +140,16 @@ describe('toJson', () => {
     }
   });
 
+  it('also with only Object.prototype.toJSON', () => {
+    const obj = Object.prototype as { toJSON?: () => unknown };
+    obj.toJSON = () => 'broken';
+    try {
+      expect(toJson({ a: [1, { b: 2 }] })).toBe('{"a":[1,{"b":2}]}');
+    } finally {
+      delete obj.toJSON;
+    }
+  });
+
   it('keeps working when the page replaces JSON.stringify later', () => {
     const original = JSON.stringify;
     JSON.stringify = () => {

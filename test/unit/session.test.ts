@@ -15,12 +15,13 @@ describe('session', () => {
     expect(storage.get(CLIENT_KEY)).toBe(a.cid);
   });
 
-  test('a session lives while hits come within the timeout, then a new one starts', () => {
+  test('a session lives while hits come within the timeout, then a new one starts', async () => {
     const storage = createMemoryStore();
     const s = createSession({ storage, timeoutMs: 30 * MIN, newId: ids });
     const first = s.current(1_000_000);
     expect(first.seq).toBe(0);
     s.commit({ ...first, seq: 1, last: 1_000_000 });
+    await Promise.resolve(); // the record is written at the end of the task (session.ts)
     // Another tab (another Session over the same storage) sees the same session.
     const other = createSession({ storage, timeoutMs: 30 * MIN, newId: ids });
     expect(other.current(1_000_000 + 29 * MIN).sid).toBe(first.sid);

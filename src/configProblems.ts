@@ -1,0 +1,101 @@
+/**
+ * Turns validation issues into the lines a marketer reads
+ * (`goals[2].supports: unknown macro goal "purchse" (known: purchase)`).
+ * Shared by the zod validator (config.ts) and the compact one of the
+ * script-tag build (parseWithPlan.ts): both produce zod-shaped issues.
+ */
+
+/** The part of a zod issue the words depend on. */
+export interface ConfigIssue {
+  code: string;
+  path: PropertyKey[];
+  message?: string;
+  expected?: string;
+  keys?: string[];
+  values?: unknown[];
+  discriminator?: string;
+  note?: string;
+  errors?: ConfigIssue[][];
+}
+
+/** One line per issue, `path: words`: top-level fields first, then goal by goal, as a marketer reads the JSON. */
+export function describeIssues(issues: readonly ConfigIssue[], input: unknown): string[] {
+  const rank = (i: ConfigIssue) => (i.path[0] === 'goals' && typeof i.path[1] === 'number' ? 1 + i.path[1] : 0);
+  return [...issues]
+    .sort((a, b) => rank(a) - rank(b))
+    .map((issue) => {
+      const inner = innermost(issue);
+      return `${formatPath(inner.path) || 'config'}: ${issueWords(inner, input)}`;
+    });
+}
+
+/** A value of a root type in a union option that did not fit at all. */
+const atRoot = (e: ConfigIssue) => !e.path.length && (e.code === 'invalid_type' || e.code === 'invalid_value');
+
+/** A union that failed on a shape it almost had (a Match object with an unknown key): report that shape's problem, at its path. */
+function innermost(issue: ConfigIssue): ConfigIssue {
+  if (issue.code !== 'invalid_union' || issue.discriminator) return issue;
+  const inner = (issue.errors ?? []).flat().find((e) => !atRoot(e));
+  return inner ? innermost({ ...inner, path: [...issue.path, ...inner.path] }) : issue;
+}
+
+function issueWords(issue: ConfigIssue, input: unknown): string {
+  const path = issue.path;
+  switch (issue.code) {
+    case 'invalid_type': {
+      const got = valueAt(input, path);
+      if (got === 'event' && path[path.length - 1] === 'value') return '"event" as a value works only on event goals; give a number';
+      if (got === undefined) return `is required (${expected(issue.expected)})`;
+      return `must be ${expected(issue.expected)}, got ${describeValue(got)}`;
+    }
+    case 'invalid_union': {
+      if (issue.discriminator === 'kind') {
+        const kind = valueAt(input, path);
+        return kind === undefined
+          ? 'a goal needs a "kind": destination, duration, pagesPerSession or event'
+          : `unknown goal kind ${JSON.stringify(kind)} (use destination, duration, pagesPerSession or event)`;
+      }
+      // No option got past its own type check (innermost() found none): list what the value could have been.
+      const alternatives = (issue.errors ?? []).flat().map((e) => (e.values ? e.values.map((v) => JSON.stringify(v)).join(' or ') : expected(e.expected)));
+      const got = valueAt(input, path);
+      return got === undefined ? `is required (${alternatives.join(' or ')})` : `must be ${alternatives.join(' or ')}, got ${describeValue(got)}`;
+    }
+    case 'unrecognized_keys': {
+      const keys = issue.keys ?? [];
+      return `unknown ${keys.length > 1 ? 'keys' : 'key'} ${keys.map((k) => `"${k}"`).join(', ')}`;
+    }
+    case 'invalid_value':
+      return `must be ${(issue.values ?? []).map((v) => JSON.stringify(v)).join(' or ')}, got ${describeValue(valueAt(input, path))}`;
+    default:
+      return issue.message ?? 'is not valid';
+  }
+}
+
+function expected(type: string | undefined): string {
+  const words: Record<string, string> = { string: 'text', number: 'a number', int: 'a whole number', boolean: 'true or false', array: 'a list', object: 'an object' };
+  return (type && words[type]) ?? String(type);
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
+  return String(v);
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = input;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+/** `goals[2].supports`, the way a marketer reads the JSON. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out ? `.${String(key)}` : String(key);
+  return out;
+}
