@@ -2,6 +2,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { createStore, entries, keys, setMany } from 'idb-keyval';
 import { describe, expect, test, vi } from 'vitest';
+import { byteLength } from '../../src/lib/byteLength';
 import { createMemoryStore } from '../../src/lib/safeStorage';
 import { bound } from '../../src/queue/bound';
 import { createQueue, type QueueOptions } from '../../src/queue/createQueue';
@@ -25,6 +26,11 @@ const stored = async () => (await records()).flatMap(([, text]) => (JSON.parse(t
 const make = (o: Partial<QueueOptions> = {}) =>
   createQueue({ name, idb: indexedDB, kv: createMemoryStore(), now: () => performance.now(), wallNow: () => NOW, ...o });
 const ids = (q: { entries(): IterableIterator<{ hit: Hit }> }) => [...q.entries()].map((e) => e.hit.id);
+
+test('byteLength: UTF-8 bytes, as bodies are measured on the wire', () => {
+  expect(byteLength('{"a":"b"}')).toBe(9);
+  expect(byteLength('é€😀')).toBe(2 + 3 + 4);
+});
 
 describe('bound', () => {
   const e = (h: Hit, bytes = 100) => ({ hit: h, bytes });
