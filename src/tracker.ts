@@ -180,13 +180,15 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     if (primary) hits.push(primary(base()));
     const conversions: Conversion[] = [];
     const misses: string[] = [];
-    for (const s of signal ? [signal, timeSignal(rec, t)] : [timeSignal(rec, t)]) {
-      if (s.type === 'time' && !engine.pendingDurations(rec.goals).length) continue;
+    const evaluate = (s: Signal) => {
       const result = engine.evaluate(rec.goals, s, debug);
       rec.goals = result.state;
       conversions.push(...result.conversions);
       misses.push(...result.misses);
-    }
+    };
+    if (signal) evaluate(signal);
+    // The session clock's signal, only when a duration goal has reached its time (most hits: none has).
+    if (durationDue(rec, t)) evaluate({ type: 'time', sessionMs: t - rec.start, engagedMs: rec.engagedMs });
     if (debug && (signal || conversions.length)) explain(signal, conversions, misses);
     const speed = conversions.length && vitals ? vitals.speed() : {};
     for (const c of conversions) hits.push(goalHit(base(), c, config.currency, speed));
@@ -211,7 +213,8 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     debugLog(`${what}: ${done ? `converted ${done}` : 'no goal converted'}${misses.map((m) => `\n  ${m}`).join('')}`);
   }
 
-  const timeSignal = (rec: SessionRecord, t: number): Signal => ({ type: 'time', sessionMs: t - rec.start, engagedMs: rec.engagedMs });
+  const durationDue = (rec: SessionRecord, t: number) =>
+    engine.pendingDurations(rec.goals).some((d) => (d.engaged ? rec.engagedMs : t - rec.start) >= d.thresholdMs);
 
   const clock = createSessionClock(win, doc, now, () => {
     session.resync();

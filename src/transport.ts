@@ -210,7 +210,13 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   } catch {
     // Sandboxed frames and some privacy modes throw on access.
   }
-  const queue = opts.queue ?? createQueue({ name, idb, kv, now, wallNow: epochNow, onDrop: (n) => update((s) => void (s.d = (s.d || 0) + n)) });
+  const queue =
+    opts.queue ??
+    createQueue({
+      name, idb, kv, now, wallNow: epochNow,
+      onDrop: (n) => update((s) => void (s.d = (s.d || 0) + n)),
+      onRefuse: (hit) => warn(`a ${hit.type} hit is too large to send; dropped`),
+    });
 
   /** One timer at most: the earliest asked for, never before a pause ends. */
   function arm(ms: number): void {
@@ -309,6 +315,8 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       if (!batch.length) break;
       if (!(await send(batch, g))) break;
     }
+    // What was sent leaves storage before another tab may send (the lock or lease is let go after this).
+    await queue.persist();
     if (g === gen) update((s) => void (s.t === tab && (s.e = 0)));
   }
 
@@ -344,6 +352,9 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       const res = await doFetch(endpoint, { ...PRIVATE, body, keepalive, signal: ac.signal });
       status = res.status;
       wait = res.headers.get('Retry-After');
+      // A keepalive request holds its share of the browser's budget until its response has loaded:
+      // read it out, or the next request, sent at once, finds the budget still taken and fails.
+      if (keepalive) await res.arrayBuffer();
     } catch {
       // Network error, offline, or aborted after TIMEOUT_MS: retried.
     }
@@ -358,7 +369,8 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     // Other 4xx: the collector will never take this batch; a lone hit too large (413) neither.
     const refused = status >= 400 && status < 500 && status !== 408 && status !== 429 && (status !== 413 || batch.length < 2);
     if (ok || refused) {
-      await queue.remove(batch);
+      // Out of storage with the persist that ends the round.
+      queue.sent(batch);
       if ((ok && dropped) || s.n || s.u)
         update((s) => {
           if (ok && dropped) s.d = Math.max(0, (s.d || 0) - dropped);
@@ -485,7 +497,8 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   return {
     push(hit) {
       if (stopped) return;
-      if (!queue.add(hit)) return warn(`a ${hit.type} hit is too large to send; dropped`);
+      // False only for an id already queued.
+      if (!queue.add(hit)) return;
       if (unloading) hide(true);
       else arm(queue.size() >= maxHits ? 0 : flushIntervalMs);
     },

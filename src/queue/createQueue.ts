@@ -11,9 +11,9 @@ import { openStore, type Store } from './openStore';
 /** A hit waiting to be sent, with what the sender needs to know about it. */
 export interface Entry {
   hit: Hit;
-  /** The hit as JSON, made once: records, bodies and retries reuse it. */
+  /** The hit as JSON, made once (in the task after `add`): records, bodies and retries reuse it. '' until then. */
   json: string;
-  /** UTF-8 bytes of `json`. */
+  /** UTF-8 bytes of `json` (0 until it is made). */
   bytes: number;
   /** The IndexedDB record holding it. */
   rec: string;
@@ -45,6 +45,8 @@ export interface QueueOptions {
   recordHits?: number;
   /** Hits dropped by the bounds. */
   onDrop?: (count: number) => void;
+  /** A hit too large to ever send (or that cannot be serialised), dropped. */
+  onRefuse?: (hit: Hit) => void;
 }
 
 /**
@@ -57,17 +59,27 @@ export interface QueueOptions {
  * no longer stored was sent by another tab.
  */
 export interface Queue {
-  /** Queues a hit; false when it is too large to ever send. Never waits. */
+  /**
+   * Queues a hit (false: its id is already queued). Never waits, and leaves
+   * the JSON and the write to a task of their own: a page's burst of calls
+   * does not pay for them (the hide handling and every send make them first).
+   */
   add(hit: Hit): boolean;
   /** Writes what changed since the last write; settles (never rejects) when done or failed. */
-  persist(): Promise<void>;
+  persist(ready?: boolean): Promise<void>;
   /** Reads the stored queue (other tabs' and earlier pages' hits), forgets what others sent, applies the bounds. */
   load(): Promise<void>;
-  /** Entries, oldest first, hits that failed more often last. */
+  /** Entries, oldest first, hits that failed more often last; each with its JSON made. */
   entries(): IterableIterator<Entry>;
   size(): number;
   /** Sent (or refused for good): out of memory and storage. `taken` by a beacon: tombstoned at once, the page may be gone before the write. */
   remove(entries: Entry[], taken?: boolean): Promise<void>;
+  /**
+   * Sent (or refused for good) within a round of sends: out of memory now,
+   * out of storage with the sender's next persist, one transaction for the
+   * whole round instead of one per request.
+   */
+  sent(entries: Entry[]): void;
   /** A failed attempt: these go behind the others. */
   retry(entries: Entry[]): void;
   /**
@@ -91,6 +103,8 @@ const REOPEN_MS = 10_000;
 const MAX_TOMBSTONES = 2000;
 /** localStorage is the host's too: at most this many characters of hits are left there for the next page. */
 const MAX_SPILL_CHARS = 512 * 1024;
+/** Hits serialised per task by the deferred write: 10,000 calls in a loop must not make a long task later. */
+const CHUNK = 2000;
 
 const isHit = (v: Partial<Hit> | null | undefined): v is Hit =>
   !!v && typeof v === 'object' && typeof v.id === 'string' && ['pageview', 'event', 'goal', 'timing'].includes(v.type as string) && (v.ts as number) > 0;
@@ -133,6 +147,8 @@ export function createQueue(o: QueueOptions): Queue {
   /** Hits removed here whose record rewrite has not been confirmed. */
   const deleting = new Set<string>();
   let bytes = 0;
+  /** Added, JSON not made yet, oldest first. */
+  let raw: Entry[] = [];
   let open: { key: string; list: Entry[] } | undefined;
   let scheduled = false;
   let chain: Promise<unknown> = Promise.resolve();
@@ -157,29 +173,54 @@ export function createQueue(o: QueueOptions): Queue {
   }
 
   const alive = (e: Entry) => mem.get(e.hit.id) === e;
-  const forget = (e: Entry) => {
+  /** Out of memory; its record is rewritten by the deferred write, or, `quiet`, by the caller's next persist. */
+  const forget = (e: Entry, quiet?: boolean) => {
     if (!alive(e)) return;
     mem.delete(e.hit.id);
     bytes -= e.bytes;
     dirty.add(e.rec);
-    schedule();
+    if (!quiet) schedule();
   };
-  const entry = (hit: Hit, json: string, rec: string, stored: number): Entry => ({ hit, json, bytes: byteLength(json), rec, stored, tries: 0 });
+  const entry = (hit: Hit, json: string, rec: string, stored: number): Entry => ({ hit, json, bytes: json ? byteLength(json) : 0, rec, stored, tries: 0 });
   const put = (e: Entry) => {
     mem.set(e.hit.id, e);
     bytes += e.bytes;
+  };
+  /** Makes the JSON of up to `max` added hits, oldest first; refuses those too large to ever send. */
+  const serialize = (max = Infinity) => {
+    if (!raw.length) return;
+    const batch = raw.length > max ? raw.splice(0, max) : raw;
+    if (batch === raw) raw = [];
+    for (const e of batch) {
+      if (!alive(e)) continue;
+      try {
+        e.json = toJson(e.hit);
+        e.bytes = byteLength(e.json);
+      } catch {
+        e.bytes = Infinity;
+      }
+      if (e.bytes > maxHitBytes) {
+        e.bytes = 0;
+        forget(e);
+        o.onRefuse?.(e.hit);
+      } else bytes += e.bytes;
+    }
+    trim();
   };
 
   const tombstones = (): string[] => parseList(kv.get(tombKey)) as string[];
   const setTombstones = (ids: string[]) => (ids.length ? kv.set(tombKey, toJson(ids.slice(-MAX_TOMBSTONES))) : kv.remove(tombKey));
 
+  /** The deferred write, in a task after the one that added (a chunk per task). */
   function schedule(): void {
     if (scheduled) return;
     scheduled = true;
-    queueMicrotask(() => {
+    setTimeout(() => {
       scheduled = false;
       open = undefined;
-      void persist();
+      serialize(CHUNK);
+      void persist(true);
+      if (raw.length) schedule();
     });
   }
 
@@ -197,35 +238,38 @@ export function createQueue(o: QueueOptions): Queue {
   }
 
   function add(hit: Hit): boolean {
-    let json: string;
-    try {
-      json = toJson(hit);
-    } catch {
-      return false;
-    }
-    if (byteLength(json) > maxHitBytes || mem.has(hit.id)) return false;
+    if (mem.has(hit.id)) return false;
     if (!open || open.list.length >= recordHits) {
       open = { key: createId(), list: [] };
       recs.set(open.key, { list: open.list });
     }
-    const e = entry(hit, json, open.key, 0);
+    const e = entry(hit, '', open.key, 0);
     open.list.push(e);
     put(e);
+    raw.push(e);
     dirty.add(e.rec);
     schedule();
-    trim();
+    if (mem.size > maxHits) trim();
     return true;
   }
 
-  /** Writes the dirty records, all in one transaction. */
-  function persist(): Promise<void> {
+  /**
+   * Writes the dirty records, all in one transaction. `ready`: only the hits
+   * whose JSON is made (the deferred write, chunk by chunk); otherwise all.
+   */
+  function persist(ready?: boolean): Promise<void> {
+    if (!ready) serialize();
     if (!dirty.size) return chain.then(noop);
     const keys = [...dirty];
     dirty.clear();
-    const writes = keys.map((key) => {
+    const writes = keys.flatMap((key) => {
       const rec = recs.get(key)!;
       rec.list = rec.list.filter(alive);
-      return { key, rec, text: rec.list.length ? '[' + rec.list.map((e) => e.json).join(',') + ']' : '' };
+      const done = rec.list.filter((e) => e.json);
+      // The rest of this record is written with a later chunk.
+      if (done.length < rec.list.length) dirty.add(key);
+      if (!done.length && rec.list.length) return [];
+      return [{ key, rec, done, text: done.length ? '[' + done.map((e) => e.json).join(',') + ']' : '' }];
     });
     const removed = [...deleting];
     return db((s) =>
@@ -237,9 +281,9 @@ export function createQueue(o: QueueOptions): Queue {
       () => {
         const t = now();
         for (const w of writes) {
-          w.rec.list.forEach((e) => (e.stored ||= t));
+          w.done.forEach((e) => (e.stored ||= t));
           if (w.text) w.rec.text = w.text;
-          else recs.delete(w.key);
+          else if (!w.rec.list.length) recs.delete(w.key);
         }
         removed.forEach((id) => deleting.delete(id));
       },
@@ -350,7 +394,10 @@ export function createQueue(o: QueueOptions): Queue {
       }
     },
 
-    entries: () => mem.values(),
+    entries() {
+      serialize();
+      return mem.values();
+    },
     size: () => mem.size,
 
     remove(list, taken) {
@@ -360,6 +407,13 @@ export function createQueue(o: QueueOptions): Queue {
         forget(e);
       }
       return persist();
+    },
+
+    sent(list) {
+      for (const e of list) {
+        if (e.stored) deleting.add(e.hit.id);
+        forget(e, true);
+      }
     },
 
     retry(list) {
@@ -372,6 +426,7 @@ export function createQueue(o: QueueOptions): Queue {
     },
 
     leave() {
+      serialize();
       if (deleting.size) setTombstones(tombstones().concat([...deleting]));
       let chars = 0;
       const left: string[] = [];
@@ -392,6 +447,7 @@ export function createQueue(o: QueueOptions): Queue {
       dirty.clear();
       deleting.clear();
       bytes = 0;
+      raw = [];
       open = undefined;
       store?.close();
       store = undefined;

@@ -206,10 +206,33 @@ describe('createQueue', () => {
     expect(onDrop).toHaveBeenLastCalledWith(9);
   });
 
-  test('refuses a hit too large to ever send', () => {
-    const q = make({ maxHitBytes: 1000 });
-    expect(q.add(hit({ event: { action: 'x'.repeat(2000) } } as Partial<Hit>))).toBe(false);
-    expect(q.size()).toBe(0);
+  test('refuses a hit too large to ever send, once its JSON is made; the others stay', () => {
+    const onRefuse = vi.fn();
+    const q = make({ maxHitBytes: 1000, onRefuse });
+    const big = hit({ event: { action: 'x'.repeat(2000) } } as Partial<Hit>);
+    const small = hit();
+    expect(q.add(big)).toBe(true);
+    q.add(small);
+    expect(ids(q)).toEqual([small.id]);
+    expect(onRefuse).toHaveBeenCalledWith(big);
+    expect(q.add(small)).toBe(false);
+    expect(q.size()).toBe(1);
+  });
+
+  test('add leaves the JSON and the write to a later task, in chunks; a persist makes them first', async () => {
+    let reads = 0;
+    // Serialising a hit reads its url: the count of reads is the count of hits serialised.
+    const counted = () => Object.defineProperty(hit(), 'url', { enumerable: true, get: () => (reads++, 'https://shop.example/') });
+    const q = make();
+    for (let i = 0; i < 2500; i++) q.add(counted());
+    await Promise.resolve();
+    expect(reads).toBe(0);
+    // Registered after the queue's own timer: runs right after its first chunk.
+    await new Promise((r) => setTimeout(r, 0));
+    expect(reads).toBe(2000);
+    await q.persist();
+    expect(reads).toBe(2500);
+    expect((await stored()).length).toBe(2500);
   });
 
   test('retry moves hits behind the others', () => {
