@@ -7,7 +7,8 @@
 
 /** The part of a zod issue the words depend on. */
 export interface ConfigIssue {
-  code: string;
+  /** Unset on the compact validator's check problems: their words are their message. */
+  code?: string;
   path: PropertyKey[];
   message?: string;
   expected?: string;
