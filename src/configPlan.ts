@@ -8,6 +8,7 @@
  * so a schema change the compact validator cannot follow breaks the build
  * instead of drifting. Never shipped in the script-tag file.
  */
+import * as rules from './configRules';
 import type { z } from './lib/zod';
 
 type Def = Record<string, any>;
@@ -91,7 +92,10 @@ function nodeOf(schema: z.core.$ZodType, at: string): Code[] {
 }
 
 function checkOf(def: Def, at: string): Code {
-  if (def.rule) return `P.rule(R.configRules.${def.rule})`;
+  if (def.rule) {
+    const { check, when } = rules.configRules[def.rule as rules.RuleName] as rules.ConfigRule;
+    return `P.rule(${[check, when].filter(Boolean).map((f) => exportOf(f!, at)).join(',')})`;
+  }
   const m = messageOf(def, def);
   if (m === undefined) return unsupported(`a ${def.check} check without a message`, at);
   const test = (condition: string, when = '') => `P.test(v=>${condition},${json(m)}${when})`;
@@ -117,6 +121,12 @@ function checkOf(def: Def, at: string): Code {
     }
   }
   return unsupported(`a ${def.check === 'custom' ? 'custom check that is not a rule of configRules.ts' : `${def.check} check`}`, at);
+}
+
+/** A rule's function as configRules.ts exports it on its own, so the script-tag build carries only the functions. */
+function exportOf(f: unknown, at: string): string {
+  const name = Object.keys(rules).find((k) => rules[k as keyof typeof rules] === f);
+  return name ? `R.${name}` : unsupported(`a rule function that configRules.ts does not export on its own`, at);
 }
 
 /** `v` as source, if it is plain JSON (literals, defaults). */

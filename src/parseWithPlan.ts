@@ -152,4 +152,7 @@ export const int = (message: string): Check => [
   (v, issues) => Number.isSafeInteger(v) || add(issues, Number.isInteger(v) ? { message } : { code: 'invalid_type', expected: 'int', stop: 2 }),
 ];
 
-export const rule = (r: ConfigRule): Check => [(v, issues) => r.check(v, (message, path = []) => add(issues, { message, path })), r.when];
+export const rule = (check: ConfigRule['check'], when?: ConfigRule['when']): Check => [
+  (v, issues) => check(v, (message, path = []) => add(issues, { message, path })),
+  when,
+];
