@@ -49,10 +49,19 @@ function nodeOf(schema: z.core.$ZodType, at: string): Code[] {
       if (def.innerType._zod.def.type === 'default') return unsupported('optional(default)', at);
       node = ['P.optional(', nodeOf(def.innerType, at), ')'];
       break;
-    case 'default':
-      // A function, so each parse gets its own copy.
-      node = ['P.withDefault(', nodeOf(def.innerType, at), ',()=>(', jsonOf(def.defaultValue, at), '))'];
+    case 'default': {
+      // P.withDefault parses the value it makes for undefined (a new one each time, so parses share nothing):
+      // zod's default must come out of its own schema unchanged, and an object that comes out of {} is made from {}.
+      const d = def.defaultValue;
+      const parsesTo = (v: unknown) => {
+        const r = def.innerType.safeParse(v);
+        return r.success && json(r.data) === json(d);
+      };
+      if (!parsesTo(d)) return unsupported('a default that its own schema refuses or changes', at);
+      const fresh = json(d)?.startsWith('{') && parsesTo({}) ? 'P.blank' : `()=>(${jsonOf(d, at)})`;
+      node = ['P.withDefault(', nodeOf(def.innerType, at), ',', fresh, ')'];
       break;
+    }
     case 'array':
       node = ['P.array(', nodeOf(def.element, `${at}[]`), ')'];
       break;

@@ -66,11 +66,13 @@ export const optional =
   (v, issues) =>
     v === undefined ? v : node(v, issues);
 
-/** `fresh` makes the default: a new object each time, so parses share nothing. */
+/** `fresh` makes the value parsed instead of undefined; the build checked that it parses into zod's default. */
 export const withDefault =
   (node: Node, fresh: () => unknown): Node =>
   (v, issues) =>
-    v === undefined || (v = node(v, issues)) === undefined ? fresh() : v;
+    node(v === undefined ? fresh() : v, issues);
+/** `{}` without a prototype, so a page's additions to Object.prototype cannot get in: an object of defaults. */
+export const blank = () => Object.create(null);
 
 export const array =
   (element: Node): Node =>

@@ -76,6 +76,16 @@ describe('compact config validator', () => {
     }
   });
 
+  it('fills object defaults from nothing a page put on Object.prototype', () => {
+    Object.defineProperty(Object.prototype, 'timeoutMinutes', { value: 5, configurable: true, writable: true });
+    try {
+      const r = parseWithPlan(plan, { endpoint: ep });
+      expect(r.ok && r.config.session).toEqual({ timeoutMinutes: 30 });
+    } finally {
+      delete (Object.prototype as { timeoutMinutes?: number }).timeoutMinutes;
+    }
+  });
+
   // Every message the core issue asks for, checked word for word on both validators.
   const named: [string, unknown, string[]][] = [
     ['unknown macro goal', { endpoint: ep, goals: [{ id: 'purchase', kind: 'destination', url: '/t' }, { id: 'a', kind: 'pagesPerSession', pages: 2 }, { id: 'b', kind: 'pagesPerSession', pages: 3, supports: 'purchse' }] },
@@ -146,6 +156,7 @@ describe('compact config validator', () => {
     expect(() => planConfig(z.string().check(z.maxLength(3)))).toThrow(/without a message/);
     expect(() => planConfig(z.record(z.string(), z.string()))).toThrow(/record/);
     expect(() => planConfig(z.object({ a: z.string() }))).toThrow(/not strict/);
+    expect(() => planConfig(z._default(z.number().check(z.gt(0, 'more')), -1))).toThrow(/default that its own schema refuses/);
     expect(() => planConfig(z.strictObject({ a: z.literal([undefined]) }))).toThrow(/plain JSON/);
     expect(() => planConfig(z.string().check(z.regex(/a/g, 'no')))).toThrow(/flags g/);
   });
