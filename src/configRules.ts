@@ -72,8 +72,7 @@ export function goalGraph(config: { goals: readonly unknown[] }, report: Report)
   const seen = new Map<string, number>();
   goals.forEach((g, i) => {
     if (!g) return;
-    const first = seen.get(g.id);
-    if (first !== undefined) report(`duplicate goal id "${g.id}" (also goals[${first}])`, ['goals', i, 'id']);
+    if (seen.has(g.id)) report(`duplicate goal id "${g.id}" (also goals[${seen.get(g.id)}])`, ['goals', i, 'id']);
     else seen.set(g.id, i);
   });
   const macros = [...new Set(goals.flatMap((g) => (g && g.supports === undefined ? [g.id] : [])))];
@@ -83,12 +82,10 @@ export function goalGraph(config: { goals: readonly unknown[] }, report: Report)
     if (!g || (typeof g.supports !== 'string' && !Array.isArray(g.supports))) return;
     const list = ([] as unknown[]).concat(g.supports).filter((s): s is string => typeof s === 'string');
     const path = ['goals', i, 'supports'];
-    if (list.length === 0) report('name at least one macro goal, or leave "supports" out to make this a macro goal', path);
+    if (!list.length) report('name at least one macro goal, or leave "supports" out to make this a macro goal', path);
     for (const id of list) {
       if (id === g.id) report(`a goal cannot support itself ("${id}")`, path);
-      else if (macros.includes(id)) continue;
-      else if (seen.has(id)) report(`"${id}" is a micro goal; micro goals support macro goals only ${known}`, path);
-      else report(`unknown macro goal "${id}" ${known}`, path);
+      else if (!macros.includes(id)) report(seen.has(id) ? `"${id}" is a micro goal; micro goals support macro goals only ${known}` : `unknown macro goal "${id}" ${known}`, path);
     }
   });
 }
