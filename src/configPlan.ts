@@ -26,7 +26,8 @@ export function planConfig(schema: z.core.$ZodType): string {
 const json = (v: unknown) => JSON.stringify(v);
 const list = (items: Code[]): Code[] => items.flatMap((c, i) => (i ? [',', c] : [c]));
 
-function nodeOf(schema: z.core.$ZodType, at: string): Code[] {
+/** `decided`: the key of an object whose literal a discriminated union has already matched. */
+function nodeOf(schema: z.core.$ZodType, at: string, decided?: string): Code[] {
   const def = schema._zod.def as Def;
   const checks: Code[] = (def.checks ?? []).map((ch: z.core.$ZodCheck) => checkOf(ch._zod.def as Def, at));
   let node: Code[];
@@ -67,7 +68,8 @@ function nodeOf(schema: z.core.$ZodType, at: string): Code[] {
       break;
     case 'object': {
       const keys = Object.keys(def.shape);
-      node = ['P.object({', ...keys.flatMap((key, i) => [`${i ? ',' : ''}${json(key)}:`, nodeOf(def.shape[key], `${at}.${key}`)]), '})'];
+      const field = (key: string) => (key === decided ? 'P.same' : nodeOf(def.shape[key], `${at}.${key}`));
+      node = ['P.object({', ...keys.flatMap((key, i) => [`${i ? ',' : ''}${json(key)}:`, field(key)]), '})'];
       // P.object reports unknown keys: a z.object would strip them.
       const catchall = def.catchall?._zod.def.type;
       if (catchall !== 'never') return unsupported(catchall ? `an object with a ${catchall} catchall` : 'an object that is not strict (z.object)', at);
@@ -76,7 +78,7 @@ function nodeOf(schema: z.core.$ZodType, at: string): Code[] {
     case 'union': {
       const options = def.options as z.core.$ZodType[];
       if (options.some((o) => ['optional', 'default'].includes(o._zod.def.type))) return unsupported('an optional union member', at);
-      const nodes = options.map((option, i) => nodeOf(option, `${at}|${i}`));
+      const nodes = options.map((option, i) => nodeOf(option, `${at}|${i}`, def.discriminator));
       if (def.discriminator === undefined) {
         if (def.inclusive === false) return unsupported('z.xor', at);
         node = ['P.union([', ...list(nodes), '])'];

@@ -118,6 +118,9 @@ export const union =
     return add(issues, { code: 'invalid_union', errors: tries.map(([, own]) => own), stop: 1 }, v);
   };
 
+/** The discriminator of an option a discriminated union chose: it matched already. */
+export const same: Node = (v) => v;
+
 /** A discriminated union: `options[i]` is the object for `values[i]` of `key`. */
 export const disc =
   (key: string, values: unknown[], options: Node[]): Node =>
