@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { configSchema, parseConfig } from '../../src/config';
 import { planConfig } from '../../src/configPlan';
 import * as R from '../../src/configRules';
+import { withoutProtoKeys } from '../../src/lib/withoutProtoKeys';
 import { z } from '../../src/lib/zod';
 import * as P from '../../src/parseWithPlan';
 
@@ -83,6 +84,17 @@ describe('compact config validator', () => {
       expect(r.ok && r.config.session).toEqual({ timeoutMinutes: 30 });
     } finally {
       delete (Object.prototype as { timeoutMinutes?: number }).timeoutMinutes;
+    }
+  });
+
+  it('agrees with zod on a page that polluted Object.prototype (hidden during the parse, as init() does)', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 'yes';
+    try {
+      expect(withoutProtoKeys(() => expectSame(valid())).ok).toBe(true);
+      expect(withoutProtoKeys(() => expectSame({ endpoint: ep, session: {}, goals: [{ id: 'a', kind: 'nope' }, { id: 'b', kind: 'event', on: {} }] })).ok).toBe(false);
+    } finally {
+      delete proto.polluted;
     }
   });
 
