@@ -106,16 +106,18 @@ export const object =
 export const union =
   (options: Node[]): Node =>
   (v, issues) => {
-    const tries: [unknown, Issue[]][] = [];
+    const errors: Issue[][] = [];
+    const values = [];
     for (const node of options) {
       const own: Issue[] = [];
       const r = node(v, own);
       if (!own.length) return r;
-      tries.push([r, own]);
+      errors.push(own);
+      values.push(r);
     }
-    const live = tries.filter(([, own]) => !stopped(own, 1));
-    if (live.length === 1) return issues.push(...live[0][1]), live[0][0];
-    return add(issues, { code: 'invalid_union', errors: tries.map(([, own]) => own), stop: 1 }, v);
+    const live = errors.filter((own) => !stopped(own, 1));
+    if (live.length === 1) return issues.push(...live[0]), values[errors.indexOf(live[0])];
+    return add(issues, { code: 'invalid_union', errors, stop: 1 }, v);
   };
 
 /** The discriminator of an option a discriminated union chose: it matched already. */
