@@ -162,7 +162,11 @@ function unsupported(what: string, at: string): never {
   throw new Error(`configPlan: ${at} uses ${what}, which the compact validator does not support; extend configPlan.ts and parseWithPlan.ts`);
 }
 
-/** The source, with nodes that occur more than once (the Match validator, the fields every goal kind shares) written once as constants. */
+/**
+ * The source, with long nodes that occur more than once (the Match validator,
+ * the goal id) written once as constants. gzip repeats a short node for a few
+ * bytes, less than a constant costs: below 60 characters, hoisting measured larger.
+ */
 function planSource(root: Code[]): string {
   const text = (c: Code): string => (typeof c === 'string' ? c : c.map(text).join(''));
   const count = new Map<string, number>();
@@ -181,7 +185,7 @@ function planSource(root: Code[]): string {
     const t = text(c);
     if (names.has(t)) return names.get(t)!;
     const body = c.map(emit).join('');
-    if (count.get(t)! < 2 || t.length < 16) return body;
+    if (count.get(t)! < 2 || t.length < 60) return body;
     const name = `p${names.size}`;
     names.set(t, name);
     lines.push(`const ${name} = ${body};`);
