@@ -1,6 +1,7 @@
 // Rollup plugin for the script-tag build: replaces src/config.ts (zod/mini,
-// ~9 KB gzip) with the compact validator (src/parseWithPlan.ts) running a plan
-// derived here, at build time, from the very zod schema in src/config.ts.
+// ~9 KB gzip) with the compact validator: src/parseWithPlan.ts's functions
+// composed by code that src/configPlan.ts writes here, at build time, from
+// the very zod schema in src/config.ts.
 // test/unit/compactConfig.test.ts holds the two validators to identical results.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,7 @@ const src = (f) => path.join(root, 'src', f);
 const CONFIG = src('config.ts');
 const VIRTUAL = '\0goalpost:compact-config';
 
-/** Loads the zod schema in Node and walks it into a plan (src/configPlan.ts). */
+/** Loads the zod schema in Node and walks it into the validator's source (src/configPlan.ts). */
 export async function derivePlan() {
   const entry = '\0plan-entry';
   const bundle = await rollup({
@@ -48,42 +49,12 @@ export function compactConfig() {
     load(id) {
       if (id !== VIRTUAL) return null;
       return [
-        `import { parseWithPlan } from ${JSON.stringify(src('parseWithPlan.ts'))};`,
-        planSource(plan),
-        `export const parseConfig = (input) => parseWithPlan(plan, input);`,
+        `import * as P from ${JSON.stringify(src('parseWithPlan.ts'))};`,
+        `import * as R from ${JSON.stringify(src('configRules.ts'))};`,
+        plan,
+        `export const parseConfig = (input) => P.parseWithPlan(plan, input);`,
       ].join('\n');
     },
   };
 }
 
-/**
- * The plan as JavaScript, with subtrees that occur more than once (the Match
- * schema, the goal fields every kind shares) written once as constants.
- */
-export function planSource(plan) {
-  const count = new Map();
-  const visit = (v) => {
-    if (!v || typeof v !== 'object') return;
-    const json = JSON.stringify(v);
-    count.set(json, (count.get(json) ?? 0) + 1);
-    Object.values(v).forEach(visit);
-  };
-  visit(plan);
-  const names = new Map();
-  const lines = [];
-  const emit = (v) => {
-    if (!v || typeof v !== 'object') return JSON.stringify(v);
-    const json = JSON.stringify(v);
-    if (names.has(json)) return names.get(json);
-    const body = Array.isArray(v) ? `[${v.map(emit).join(',')}]` : `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${emit(x)}`).join(',')}}`;
-    if (count.get(json) > 1 && json.length > 16) {
-      const name = `p${names.size}`;
-      names.set(json, name);
-      lines.push(`const ${name} = ${body};`);
-      return name;
-    }
-    return body;
-  };
-  const root = emit(plan);
-  return [...lines, `const plan = ${root};`].join('\n');
-}

@@ -7,7 +7,8 @@
 
 /** The part of a zod issue the words depend on. */
 export interface ConfigIssue {
-  code: string;
+  /** Unset on the compact validator's check problems: their words are their message. */
+  code?: string;
   path: PropertyKey[];
   message?: string;
   expected?: string;
@@ -41,35 +42,36 @@ function innermost(issue: ConfigIssue): ConfigIssue {
 
 function issueWords(issue: ConfigIssue, input: unknown): string {
   const path = issue.path;
+  const got = valueAt(input, path);
+  // What the value should have been, for the shared "is required (...)" or "must be ..., got ..." words.
+  let want: string;
   switch (issue.code) {
-    case 'invalid_type': {
-      const got = valueAt(input, path);
+    case 'invalid_type':
       if (got === 'event' && path[path.length - 1] === 'value') return '"event" as a value works only on event goals; give a number';
-      if (got === undefined) return `is required (${expected(issue.expected)})`;
-      return `must be ${expected(issue.expected)}, got ${describeValue(got)}`;
-    }
-    case 'invalid_union': {
+      want = expected(issue.expected);
+      break;
+    case 'invalid_union':
       if (issue.discriminator === 'kind') {
-        const kind = valueAt(input, path);
-        return kind === undefined
+        return got === undefined
           ? 'a goal needs a "kind": destination, duration, pagesPerSession or event'
-          : `unknown goal kind ${JSON.stringify(kind)} (use destination, duration, pagesPerSession or event)`;
+          : `unknown goal kind ${JSON.stringify(got)} (use destination, duration, pagesPerSession or event)`;
       }
       // No option got past its own type check (innermost() found none): list what the value could have been.
-      const alternatives = (issue.errors ?? []).flat().map((e) => (e.values ? e.values.map((v) => JSON.stringify(v)).join(' or ') : expected(e.expected)));
-      const got = valueAt(input, path);
-      return got === undefined ? `is required (${alternatives.join(' or ')})` : `must be ${alternatives.join(' or ')}, got ${describeValue(got)}`;
-    }
+      want = (issue.errors ?? []).flat().map((e) => (e.values ? literals(e.values) : expected(e.expected))).join(' or ');
+      break;
     case 'unrecognized_keys': {
       const keys = issue.keys ?? [];
       return `unknown ${keys.length > 1 ? 'keys' : 'key'} ${keys.map((k) => `"${k}"`).join(', ')}`;
     }
     case 'invalid_value':
-      return `must be ${(issue.values ?? []).map((v) => JSON.stringify(v)).join(' or ')}, got ${describeValue(valueAt(input, path))}`;
+      return `must be ${literals(issue.values ?? [])}, got ${describeValue(got)}`;
     default:
       return issue.message ?? 'is not valid';
   }
+  return got === undefined ? `is required (${want})` : `must be ${want}, got ${describeValue(got)}`;
 }
+
+const literals = (values: unknown[]) => values.map((v) => JSON.stringify(v)).join(' or ');
 
 function expected(type: string | undefined): string {
   const words: Record<string, string> = { string: 'text', number: 'a number', int: 'a whole number', boolean: 'true or false', array: 'a list', object: 'an object' };
@@ -85,12 +87,7 @@ function describeValue(v: unknown): string {
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let v: unknown = input;
-  for (const key of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
-  }
-  return v;
+  return path.reduce((v: any, key) => (v && typeof v === 'object' ? v[key] : undefined), input);
 }
 
 /** `goals[2].supports`, the way a marketer reads the JSON. */

@@ -16,58 +16,63 @@ export interface ConfigRule {
 
 export type RuleName = keyof typeof configRules;
 
+/** An object names exactly one of `keys`. */
+const exactlyOne =
+  (keys: string[], message: string): ConfigRule['check'] =>
+  (o: Record<string, unknown>, report) => {
+    if (keys.filter((k) => o[k] !== undefined).length !== 1) report(message);
+  };
+
+/** Whether `f` runs without throwing. */
+function works(f: () => unknown): boolean {
+  try {
+    f();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Each check is exported on its own so that the script-tag build (configPlan.ts) carries only the functions.
+/** A Match object names exactly one way to compare. */
+export const oneMatch = exactlyOne(['equals', 'beginsWith', 'regex'], 'give exactly one of equals, beginsWith or regex');
+export const clickOrSubmit = exactlyOne(['click', 'submit'], 'give exactly one of click or submit');
+export const eventOrOn = exactlyOne(['event', 'on'], 'an event goal needs exactly one of "event" or "on"');
+
+export const validRegex = (source: string, report: Report) => {
+  if (!works(() => new RegExp(source))) report(`not a valid regular expression: ${JSON.stringify(source)}`);
+};
+
+export const validSelector = (s: string, report: Report) => {
+  if (!s.trim() || !works(() => typeof document === 'undefined' || document.createDocumentFragment().querySelector(s))) report('not a valid CSS selector');
+};
+
+export const safeEndpoint = (s: string, report: Report) => {
+  if (/^\s*(javascript|data|vbscript|blob|file):/i.test(s)) report('must be an http(s) or relative URL');
+};
+
+// Run even when other fields failed, so one pass lists every problem.
+export const hasGoals = (config: { goals?: unknown } | undefined) => Array.isArray(config?.goals);
+
 export const configRules = {
-  /** A Match object names exactly one way to compare. */
-  match: {
-    check(m: Record<string, unknown>, report) {
-      const ops = ['equals', 'beginsWith', 'regex'].filter((k) => m[k] !== undefined);
-      if (ops.length !== 1) report('give exactly one of equals, beginsWith or regex');
-    },
-  },
-  regex: {
-    check(source: string, report) {
-      if (!isValidRegex(source)) report(`not a valid regular expression: ${JSON.stringify(source)}`);
-    },
-  },
-  selector: {
-    check(s: string, report) {
-      if (!isValidSelector(s)) report('not a valid CSS selector');
-    },
-  },
-  clickOrSubmit: {
-    check(o: { click?: string; submit?: string }, report) {
-      if ((o.click === undefined) === (o.submit === undefined)) report('give exactly one of click or submit');
-    },
-  },
-  eventOrOn: {
-    check(g: { event?: unknown; on?: unknown }, report) {
-      if ((g.event === undefined) === (g.on === undefined)) report('an event goal needs exactly one of "event" or "on"');
-    },
-  },
-  endpoint: {
-    check(s: string, report) {
-      if (/^\s*(javascript|data|vbscript|blob|file):/i.test(s)) report('must be an http(s) or relative URL');
-    },
-  },
-  goalGraph: {
-    check(config: { goals: unknown[] }, report) {
-      checkGoalGraph(config.goals, report);
-    },
-    // Run even when other fields failed, so one pass lists every problem.
-    when: (config) => Array.isArray(config?.goals),
-  },
+  match: { check: oneMatch },
+  regex: { check: validRegex },
+  selector: { check: validSelector },
+  clickOrSubmit: { check: clickOrSubmit },
+  eventOrOn: { check: eventOrOn },
+  endpoint: { check: safeEndpoint },
+  goalGraph: { check: goalGraph, when: hasGoals },
 } satisfies Record<string, ConfigRule>;
 
 /** Micro goals must support existing macro goals; ids are unique. */
-function checkGoalGraph(input: readonly unknown[], report: Report): void {
+export function goalGraph(config: { goals: readonly unknown[] }, report: Report): void {
   type G = { id: string; supports?: unknown };
   // May run on a config that failed elsewhere: look only at goals with a usable id.
-  const goals = input.map((g) => (g && typeof g === 'object' && typeof (g as G).id === 'string' ? (g as G) : undefined));
+  const goals = config.goals.map((g) => (g && typeof g === 'object' && typeof (g as G).id === 'string' ? (g as G) : undefined));
   const seen = new Map<string, number>();
   goals.forEach((g, i) => {
     if (!g) return;
-    const first = seen.get(g.id);
-    if (first !== undefined) report(`duplicate goal id "${g.id}" (also goals[${first}])`, ['goals', i, 'id']);
+    if (seen.has(g.id)) report(`duplicate goal id "${g.id}" (also goals[${seen.get(g.id)}])`, ['goals', i, 'id']);
     else seen.set(g.id, i);
   });
   const macros = [...new Set(goals.flatMap((g) => (g && g.supports === undefined ? [g.id] : [])))];
@@ -75,34 +80,12 @@ function checkGoalGraph(input: readonly unknown[], report: Report): void {
   goals.forEach((g, i) => {
     // A supports of the wrong type is reported by the schema already.
     if (!g || (typeof g.supports !== 'string' && !Array.isArray(g.supports))) return;
-    const list = typeof g.supports === 'string' ? [g.supports] : g.supports.filter((s) => typeof s === 'string');
+    const list = ([] as unknown[]).concat(g.supports).filter((s): s is string => typeof s === 'string');
     const path = ['goals', i, 'supports'];
-    if (list.length === 0) report('name at least one macro goal, or leave "supports" out to make this a macro goal', path);
+    if (!list.length) report('name at least one macro goal, or leave "supports" out to make this a macro goal', path);
     for (const id of list) {
       if (id === g.id) report(`a goal cannot support itself ("${id}")`, path);
-      else if (macros.includes(id)) continue;
-      else if (seen.has(id)) report(`"${id}" is a micro goal; micro goals support macro goals only ${known}`, path);
-      else report(`unknown macro goal "${id}" ${known}`, path);
+      else if (!macros.includes(id)) report(seen.has(id) ? `"${id}" is a micro goal; micro goals support macro goals only ${known}` : `unknown macro goal "${id}" ${known}`, path);
     }
   });
-}
-
-function isValidRegex(source: string): boolean {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isValidSelector(s: string): boolean {
-  if (!s.trim()) return false;
-  if (typeof document === 'undefined') return true;
-  try {
-    document.createDocumentFragment().querySelector(s);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,175 +1,165 @@
 /**
- * The config validator of the script-tag build: runs a plan that the build
- * derives from the zod schema (configPlan.ts), with zod's semantics for the
- * few schema kinds the config uses, and words problems with the same
- * functions (configProblems.ts, configRules.ts). zod/mini itself would be
- * ~9 KB gzip of the 12 KB budget; this is ~1.5 KB. A unit test runs both
- * validators over a corpus of configs and requires identical results.
+ * The config validator of the script-tag build. The build (configPlan.ts)
+ * turns the zod schema into JavaScript that composes the small functions
+ * below (`P.object({ endpoint: P.checked(P.string, [...]) })`), so the
+ * script carries no description of the schema to interpret, only the
+ * validator itself. They follow zod's semantics for the few schema kinds the
+ * config uses, and word problems with the same functions (configProblems.ts,
+ * configRules.ts). zod/mini itself would be ~9 KB gzip of the 12 KB budget.
+ * A unit test runs both validators over a corpus of configs and requires
+ * identical results.
  */
 import type { ParseResult, ResolvedConfig } from './config';
 import { describeIssues, type ConfigIssue } from './configProblems';
-import { configRules, type ConfigRule, type RuleName } from './configRules';
-
-/** A schema node: the subset of zod's `_zod.def` the config uses, as JSON. */
-export type Plan = (
-  | { t: 'string' | 'number' | 'boolean' }
-  | { t: 'literal'; v: unknown[] }
-  | { t: 'object'; s: Record<string, Plan>; strict?: 1 }
-  | { t: 'array'; e: Plan }
-  | { t: 'union'; o: Plan[] }
-  /** Discriminated union on key `k`; each option is an object whose `k` is a literal. */
-  | { t: 'disc'; k: string; o: Plan[] }
-  | { t: 'optional'; i: Plan }
-  | { t: 'default'; i: Plan; d: unknown }
-) & { c?: Check[] };
-
-/**
- * A check after the type matched: lengths (in code points), bounds, a regex,
- * zod's int format, or a named rule of configRules. `m` is its message.
- */
-export type Check =
-  | { k: 'min' | 'max' | 'gt' | 'gte' | 'lt' | 'lte'; v: number; m: string }
-  | { k: 'regex'; v: string; f: string; m: string }
-  | { k: 'int'; m?: string }
-  | { k: 'rule'; v: RuleName };
+import type { ConfigRule } from './configRules';
 
 interface Issue extends ConfigIssue {
-  /** zod's flag: true lets later checks run; false stops even `when` checks. */
-  continue?: boolean;
-}
-interface Payload {
-  value: any;
-  issues: Issue[];
-}
-
-/** Validates `input` against `plan`: the same result as zod's parseConfig for the schema the plan came from. */
-export function parseWithPlan(plan: Plan, input: unknown): ParseResult {
-  const { value, issues } = run(plan, { value: input, issues: [] });
-  return issues.length ? { ok: false, problems: describeIssues(issues.map(finalize), input) } : { ok: true, config: value as ResolvedConfig };
+  /**
+   * zod's `continue`, inverted: 1 (continue unset) skips the later checks of
+   * the value, 2 (continue false) skips even those with a `when`; unset lets
+   * them all run, so one pass lists every problem.
+   */
+  stop?: 1 | 2;
 }
 
-const finalize = (issue: Issue): Issue => ({ ...issue, path: issue.path ?? [], message: issue.message || 'Invalid input' });
+/** Validates `value`, adds its problems to `issues` (paths relative to it), returns the parsed value. */
+export type Node = (value: any, issues: Issue[]) => any;
+/** A check after the type matched; one with `when` runs even after other problems, if `when` holds for the value. */
+export type Check = [run: (value: any, issues: Issue[]) => unknown, when?: (value: any) => boolean];
+
+/** Validates `input` with the validator the build made: the same result as zod's parseConfig. */
+export function parseWithPlan(plan: Node, input: unknown): ParseResult {
+  const issues: Issue[] = [];
+  const config: ResolvedConfig = plan(input, issues);
+  return issues.length ? { ok: false, problems: describeIssues(issues, input) } : { ok: true, config };
+}
+
+/** Adds a problem; returns `value`, which a failed node passes on unchanged, as zod does. */
+const add = (issues: Issue[], issue: Omit<Issue, 'path'> & { path?: PropertyKey[] }, value?: unknown) => (issues.push({ path: [], ...issue }), value);
+const wrongType = (issues: Issue[], expected: string, value: unknown) => add(issues, { code: 'invalid_type', expected, stop: 1 }, value);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const aborted = (issues: Issue[], from = 0) => issues.slice(from).some((i) => i.continue !== true);
-const prefix = (key: PropertyKey, issues: Issue[]) => issues.map((i) => ((i.path = [key, ...(i.path ?? [])]), i));
-const fail = (p: Payload, issue: Omit<Issue, 'path'> & { path?: PropertyKey[] }): Payload => (p.issues.push(issue as Issue), p);
-const fresh = (value: unknown): Payload => ({ value, issues: [] });
-/** A default's own copy. Not through JSON: a page may have given arrays a toJSON (Prototype.js did). */
-const copy = (v: any): any =>
-  Array.isArray(v) ? v.map(copy) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)])) : v;
+const stopped = (issues: Issue[], level: number) => issues.some((i) => i.stop! >= level);
 
-function run(n: Plan, p: Payload): Payload {
-  p = parse(n, p);
-  if (n.c) runChecks(n.c, p);
-  return p;
+/** Runs `node` on the part `key` of a value: its problems get `key` in front of their paths. */
+function at(node: Node, value: unknown, key: PropertyKey, issues: Issue[]): unknown {
+  const own: Issue[] = [];
+  value = node(value, own);
+  for (const i of own) issues.push({ ...i, path: [key, ...i.path] });
+  return value;
 }
 
-function parse(n: Plan, p: Payload): Payload {
-  const v = p.value;
-  switch (n.t) {
-    case 'string':
-    case 'boolean':
-    case 'number':
-      return typeof v === n.t && (n.t !== 'number' || Number.isFinite(v)) ? p : fail(p, { code: 'invalid_type', expected: n.t });
-    case 'literal':
-      return n.v.includes(v) ? p : fail(p, { code: 'invalid_value', values: n.v });
-    case 'optional':
-      return v === undefined ? p : run(n.i, p);
-    case 'default': {
-      if (v !== undefined) p = run(n.i, p);
-      if (p.value === undefined) p.value = copy(n.d);
-      return p;
-    }
-    case 'array': {
-      if (!Array.isArray(v)) return fail(p, { code: 'invalid_type', expected: 'array' });
-      p.value = [];
-      for (let i = 0; i < v.length; i++) {
-        const r = run(n.e, fresh(v[i]));
-        p.issues.push(...prefix(i, r.issues));
-        p.value[i] = r.value;
-      }
-      return p;
-    }
-    case 'object': {
-      if (!isObject(v)) return fail(p, { code: 'invalid_type', expected: 'object' });
-      const out: Record<string, unknown> = (p.value = {});
-      for (const key of Object.keys(n.s)) {
-        const el = n.s[key];
-        const r = run(el, fresh(v[key]));
-        const present = key in v;
-        const optional = el.t === 'optional';
-        if (!present && optional) continue;
-        p.issues.push(...prefix(key, r.issues));
-        if (!present && el.t !== 'default') {
-          if (!r.issues.length) p.issues.push({ code: 'invalid_type', expected: 'nonoptional', path: [key] });
-        } else out[key] = r.value;
-      }
-      if (n.strict) {
-        const keys: string[] = [];
-        for (const key in v) if (!Object.prototype.hasOwnProperty.call(n.s, key)) keys.push(key);
-        if (keys.length) p.issues.push({ code: 'unrecognized_keys', keys, path: [], continue: true });
-      }
-      return p;
-    }
-    case 'union': {
-      const results: Payload[] = [];
-      for (const o of n.o) {
-        const r = run(o, fresh(v));
-        if (!r.issues.length) return r;
-        results.push(r);
-      }
-      const live = results.filter((r) => !aborted(r.issues));
-      return live.length === 1 ? live[0] : fail(p, { code: 'invalid_union', errors: results.map((r) => r.issues.map(finalize)) });
-    }
-    case 'disc': {
-      if (!isObject(v)) return fail(p, { code: 'invalid_type', expected: 'object' });
-      const option = n.o.find((o) => o.t === 'object' && (o.s[n.k] as { v: unknown[] }).v.includes(v[n.k]));
-      if (option) return run(option, p);
-      return fail(p, { code: 'invalid_union', errors: [], note: 'No matching discriminator', discriminator: n.k, path: [n.k] });
-    }
-  }
-}
+const typed =
+  (type: string): Node =>
+  (v, issues) =>
+    typeof v === type && (type !== 'number' || Number.isFinite(v)) ? v : wrongType(issues, type, v);
+export const string = typed('string');
+export const number = typed('number');
+export const boolean = typed('boolean');
 
-/** zod's check loop: a check is skipped once an issue aborted, unless it has a `when` (length checks, some rules). */
-function runChecks(checks: Check[], p: Payload): void {
-  let stop = aborted(p.issues);
-  for (const c of checks) {
-    const rule: ConfigRule | undefined = c.k === 'rule' ? configRules[c.v] : undefined;
-    const when = c.k === 'min' || c.k === 'max' ? (v: any) => v != null && v.length !== undefined : rule?.when;
-    if (when) {
-      if (p.issues.some((i) => i.continue === false) || !when(p.value)) continue;
-    } else if (stop) continue;
-    const before = p.issues.length;
-    check(c, rule, p);
-    stop ||= aborted(p.issues, before);
-  }
-}
+export const literal =
+  (values: unknown[]): Node =>
+  (v, issues) =>
+    values.includes(v) ? v : add(issues, { code: 'invalid_value', values, stop: 1 }, v);
 
-function check(c: Check, rule: ConfigRule | undefined, p: Payload): void {
-  const v = p.value;
-  const issue = (code: string, more?: Partial<Issue>) => p.issues.push({ code, path: [], message: (c as { m?: string }).m, continue: true, ...more });
-  switch (c.k) {
-    case 'min':
-    case 'max': {
-      const length = typeof v === 'string' ? [...v].length : v.length;
-      if (c.k === 'min' ? length < c.v : length > c.v) issue(c.k === 'min' ? 'too_small' : 'too_big');
-      return;
+export const optional =
+  (node: Node): Node =>
+  (v, issues) =>
+    v === undefined ? v : node(v, issues);
+
+/** `fresh` makes the value parsed instead of undefined; the build checked that it parses into zod's default. */
+export const withDefault =
+  (node: Node, fresh: () => unknown): Node =>
+  (v, issues) =>
+    node(v === undefined ? fresh() : v, issues);
+/** `{}` without a prototype, so a page's additions to Object.prototype cannot get in: an object of defaults. */
+export const blank = () => Object.create(null);
+
+export const array =
+  (element: Node): Node =>
+  (v, issues) => {
+    if (!Array.isArray(v)) return wrongType(issues, 'array', v);
+    const out = [];
+    // A loop, not map(): holes are validated as undefined, as zod does.
+    for (let i = 0; i < v.length; i++) out[i] = at(element, v[i], i, issues);
+    return out;
+  };
+
+/** A strict object: keys not in `shape` are a problem. */
+export const object =
+  (shape: Record<string, Node>): Node =>
+  (v, issues) => {
+    if (!isObject(v)) return wrongType(issues, 'object', v);
+    const out: Record<string, unknown> = {};
+    const keys = Object.keys(shape);
+    const unknown: string[] = [];
+    for (const key of keys) {
+      const r = at(shape[key], v[key], key, issues);
+      // An absent optional key stays absent; an absent key with a default gets it.
+      if (key in v || r !== undefined) out[key] = r;
     }
-    case 'gt':
-      return void (v > c.v || issue('too_small'));
-    case 'gte':
-      return void (v >= c.v || issue('too_small'));
-    case 'lt':
-      return void (v < c.v || issue('too_big'));
-    case 'lte':
-      return void (v <= c.v || issue('too_big'));
-    case 'regex':
-      return void (new RegExp(c.v, c.f).test(v) || issue('invalid_format'));
-    case 'int':
-      if (!Number.isInteger(v)) issue('invalid_type', { expected: 'int', continue: false });
-      else if (!Number.isSafeInteger(v)) issue(v > 0 ? 'too_big' : 'too_small');
-      return;
-    case 'rule':
-      return rule!.check(v, (message, path) => void p.issues.push({ code: 'custom', message, path: path ?? [], continue: true }));
-  }
-}
+    for (const key in v) if (!keys.includes(key)) unknown.push(key);
+    if (unknown.length) add(issues, { code: 'unrecognized_keys', keys: unknown });
+    return out;
+  };
+
+/** The first option without problems wins; else the one option that got past its type checks, if one did. */
+export const union =
+  (options: Node[]): Node =>
+  (v, issues) => {
+    const errors: Issue[][] = [];
+    const values = [];
+    for (const node of options) {
+      const own: Issue[] = [];
+      const r = node(v, own);
+      if (!own.length) return r;
+      errors.push(own);
+      values.push(r);
+    }
+    const live = errors.filter((own) => !stopped(own, 1));
+    if (live.length === 1) return issues.push(...live[0]), values[errors.indexOf(live[0])];
+    return add(issues, { code: 'invalid_union', errors, stop: 1 }, v);
+  };
+
+/** The discriminator of an option a discriminated union chose: it matched already. */
+export const same: Node = (v) => v;
+
+/** A discriminated union: `options[i]` is the object for `values[i]` of `key`. */
+export const disc =
+  (key: string, values: unknown[], options: Node[]): Node =>
+  (v, issues) => {
+    if (!isObject(v)) return wrongType(issues, 'object', v);
+    const node = options[values.indexOf(v[key])];
+    return node ? node(v, issues) : add(issues, { code: 'invalid_union', discriminator: key, path: [key], stop: 1 }, v);
+  };
+
+/**
+ * zod's check loop: a check is skipped once a problem stopped the value,
+ * unless it has a `when` (length checks, some rules). Only `int` stops
+ * anything among the checks, so looking again before each one is the same.
+ */
+export const checked =
+  (node: Node, checks: Check[]): Node =>
+  (v, issues) => {
+    v = node(v, issues);
+    for (const [run, when] of checks) if (when ? !stopped(issues, 2) && when(v) : !stopped(issues, 1)) run(v, issues);
+    return v;
+  };
+
+/** A check with its message: lengths, bounds, a regex, as the build writes them. */
+export const test = (ok: (v: any) => boolean, message: string, when?: (v: any) => boolean): Check => [
+  (v, issues) => ok(v) || add(issues, { message }),
+  when,
+];
+/** Length as zod's length checks count it (strings in code points), and their `when`. */
+export const length = (v: any): number => (typeof v === 'string' ? [...v].length : v.length);
+export const hasLength = (v: any) => v != null && v.length !== undefined;
+
+/** zod's int format: a fraction stops every later check, even one with a `when`. */
+export const int = (message: string): Check => [
+  (v, issues) => Number.isSafeInteger(v) || add(issues, Number.isInteger(v) ? { message } : { code: 'invalid_type', expected: 'int', stop: 2 }),
+];
+
+export const rule = (check: ConfigRule['check'], when?: ConfigRule['when']): Check => [
+  (v, issues) => check(v, (message, path = []) => add(issues, { message, path })),
+  when,
+];

@@ -1,17 +1,20 @@
 /**
- * The script-tag build validates config with a plan derived from the zod
- * schema (parseWithPlan.ts) instead of zod itself. These tests hold the two
+ * The script-tag build validates config with a validator written from the zod
+ * schema (configPlan.ts, parseWithPlan.ts) instead of zod itself. These tests hold the two
  * to the same answers: identical problem lines and identical parsed configs,
  * on hand-written configs for every message and on thousands of mutants.
  */
 import { describe, expect, it } from 'vitest';
 import { configSchema, parseConfig } from '../../src/config';
 import { planConfig } from '../../src/configPlan';
+import * as R from '../../src/configRules';
+import { withoutProtoKeys } from '../../src/lib/withoutProtoKeys';
 import { z } from '../../src/lib/zod';
-import { parseWithPlan } from '../../src/parseWithPlan';
+import * as P from '../../src/parseWithPlan';
 
-// Round-tripped through JSON, as the build inlines it.
-const plan = JSON.parse(JSON.stringify(planConfig(configSchema)));
+const { parseWithPlan } = P;
+// Evaluated from its source, the very code the build inlines.
+const plan: P.Node = new Function('P', 'R', `${planConfig(configSchema)}\nreturn plan;`)(P, R);
 const both = (input: unknown) => ({ zod: parseConfig(input), compact: parseWithPlan(plan, input) });
 
 function expectSame(input: unknown) {
@@ -71,6 +74,27 @@ describe('compact config validator', () => {
       expect(r.ok && r.config.privacy.stripQueryParams).toEqual([]);
     } finally {
       delete proto.toJSON;
+    }
+  });
+
+  it('fills object defaults from nothing a page put on Object.prototype', () => {
+    Object.defineProperty(Object.prototype, 'timeoutMinutes', { value: 5, configurable: true, writable: true });
+    try {
+      const r = parseWithPlan(plan, { endpoint: ep });
+      expect(r.ok && r.config.session).toEqual({ timeoutMinutes: 30 });
+    } finally {
+      delete (Object.prototype as { timeoutMinutes?: number }).timeoutMinutes;
+    }
+  });
+
+  it('agrees with zod on a page that polluted Object.prototype (hidden during the parse, as init() does)', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 'yes';
+    try {
+      expect(withoutProtoKeys(() => expectSame(valid())).ok).toBe(true);
+      expect(withoutProtoKeys(() => expectSame({ endpoint: ep, session: {}, goals: [{ id: 'a', kind: 'nope' }, { id: 'b', kind: 'event', on: {} }] })).ok).toBe(false);
+    } finally {
+      delete proto.polluted;
     }
   });
 
@@ -143,6 +167,10 @@ describe('compact config validator', () => {
     expect(() => planConfig(z.string().check(z.refine((s) => s.length > 2, 'too short')))).toThrow(/rule of configRules/);
     expect(() => planConfig(z.string().check(z.maxLength(3)))).toThrow(/without a message/);
     expect(() => planConfig(z.record(z.string(), z.string()))).toThrow(/record/);
+    expect(() => planConfig(z.object({ a: z.string() }))).toThrow(/not strict/);
+    expect(() => planConfig(z._default(z.number().check(z.gt(0, 'more')), -1))).toThrow(/default that its own schema refuses/);
+    expect(() => planConfig(z.strictObject({ a: z.literal([undefined]) }))).toThrow(/plain JSON/);
+    expect(() => planConfig(z.string().check(z.regex(/a/g, 'no')))).toThrow(/flags g/);
   });
 });
 
