@@ -15,7 +15,8 @@ import { onDomEvents, type DomEvent, type DomGoals } from './signals/domEvents';
 import { onPageChange } from './signals/pageviews';
 import { createSessionClock } from './signals/sessionClock';
 import { createDelivery, forgetDelivery, type Delivery } from './transport';
-import { createVitals, type Reporters } from './vitals/createVitals';
+import { whenIdle } from './lib/whenIdle';
+import { createVitals, navSpeed, type Reporters, type Vitals } from './vitals/createVitals';
 
 export type { TrackProps, ConsentChoice };
 export { CONSENT_KEY };
@@ -48,6 +49,8 @@ export interface TrackerEnv {
   fetchImpl?: typeof fetch;
   /** web-vitals' reporters (`onTTFB`, ...). */
   reporters?: Reporters;
+  /** Runs what the first page view does not need (web-vitals' observers); default: when the page is idle. */
+  later?: (fn: () => void) => void;
 }
 
 /** Wires config -> signals -> goal engine -> queue -> transport for one page. */
@@ -58,6 +61,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   const newId = env.newId ?? createId;
   const debug = config.debug;
   const persistent = env.storage ?? safeStorage(() => win.localStorage);
+  // Opened on first use: sessionStorage only when a URL has a query to check or a form is submitted.
   const tabStore = env.tabStorage ?? safeStorage(() => win.sessionStorage);
   const stops: (() => void)[] = [];
   const ids = [CLIENT_KEY, SESSION_KEY];
@@ -114,14 +118,15 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
 
   const engine = createEngine(config.goals);
   // Secret fields of GET forms submitted in this tab are in the URLs (and referrers) that follow.
-  const secret = new Set(secretFieldNames(tabStore.get(FORM_KEY)));
+  let secretNames: Set<string> | undefined;
+  const secret = () => (secretNames ??= new Set(secretFieldNames(tabStore.get(FORM_KEY))));
   if (mode() === 'off') forgetStored();
   const isListed = createParamFilter(config.privacy.stripQueryParams);
-  const isPersonal = (name: string) => isListed(name) || secret.has(name.trim().toLowerCase());
+  const isPersonal = (name: string) => isListed(name) || secret().has(name.trim().toLowerCase());
   stops.push(
     onSecretFormFields(doc, (names) => {
-      for (const n of names) secret.add(n.toLowerCase());
-      if (mode() === 'on') tabStore.set(FORM_KEY, [...secret].join());
+      for (const n of names) secret().add(n.toLowerCase());
+      if (mode() === 'on') tabStore.set(FORM_KEY, [...secret()].join());
     }),
   );
   const strip = (href: string) => stripUrl(href, win.location.href, isPersonal);
@@ -129,18 +134,28 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   let measured: { pid: string; url: string; nav: NavType; sid?: string } | undefined;
   // This tab's latest session id and seq, for a hit that belongs to a session that has since timed out.
   let last = { sid: '', seq: 0 };
-  // Called inside the hide handling, before delivery's hide flush (see createVitals): the hit is queued in time.
-  const vitals = config.timing
-    ? createVitals({
-        win,
-        reporters: env.reporters,
-        send: (timing) => {
-          const m = measured;
-          if (m) record(undefined, (base) => timingHit({ ...base, pid: m.pid, url: m.url }, m.nav, timing), m.sid);
-        },
-      })
-    : undefined;
-  if (vitals) stops.push(vitals.stop);
+  // web-vitals' observers start once the page is idle: their entries are buffered, nothing is missed.
+  // A page hidden before that starts them then, and sends its timing at the next hide or after 60 s.
+  let vitals: Vitals | undefined;
+  const startVitals = () => {
+    if (vitals || destroyed || !config.timing) return;
+    doc.removeEventListener('visibilitychange', startVitals, true);
+    // `send` is called inside the hide handling, before delivery's hide flush (see createVitals): the hit is queued in time.
+    vitals = createVitals({
+      win,
+      reporters: env.reporters,
+      send: (timing) => {
+        const m = measured;
+        if (m) record(undefined, (base) => timingHit({ ...base, pid: m.pid, url: m.url }, m.nav, timing), m.sid);
+      },
+    });
+    stops.push(vitals.stop);
+  };
+  if (config.timing) {
+    doc.addEventListener('visibilitychange', startVitals, true);
+    stops.push(() => doc.removeEventListener('visibilitychange', startVitals, true));
+    (env.later ?? ((fn) => whenIdle(win, fn)))(guard(startVitals, 'timing failed'));
+  }
 
   const startDelivery = () => {
     delivery ??= createDelivery({ endpoint: config.endpoint, site, maxHits: config.batch.maxHits, flushIntervalMs: config.batch.flushIntervalMs, win, fetchImpl: env.fetchImpl, storage: persistent, epochNow: now,
@@ -190,7 +205,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     // The session clock's signal, only when a duration goal has reached its time (most hits: none has).
     if (durationDue(rec, t)) evaluate({ type: 'time', sessionMs: t - rec.start, engagedMs: rec.engagedMs });
     if (debug && (signal || conversions.length)) explain(signal, conversions, misses);
-    const speed = conversions.length && vitals ? vitals.speed() : {};
+    const speed = !conversions.length || !config.timing ? {} : vitals ? vitals.speed() : navSpeed(win);
     for (const c of conversions) hits.push(goalHit(base(), c, config.currency, speed));
     if (!hits.length) return;
     rec.last = t;

@@ -20,24 +20,29 @@ export function createMemoryStore(): KeyValue {
  * sandboxed iframes, disabled cookies) or full. Falls back for good on the
  * first failure so one page never mixes the two. No write-probe: under Do Not
  * Track or before consent goalpost only reads and removes, and must leave
- * nothing behind, not even for a moment.
+ * nothing behind, not even for a moment. Opened on first use: a page's first
+ * touch of sessionStorage costs it about a millisecond.
  */
 export function safeStorage(getStorage: () => Storage | null | undefined = () => globalThis.localStorage): KeyValue {
   let storage: Storage | null | undefined;
-  try {
-    storage = getStorage();
-  } catch {
-    storage = null;
-  }
-  if (!storage) return createMemoryStore();
   const memory = createMemoryStore();
   let failed = false;
-  const s = storage;
+  const open = () => {
+    if (storage === undefined) {
+      try {
+        storage = getStorage() || null;
+      } catch {
+        storage = null;
+      }
+      if (!storage) failed = true;
+    }
+    return !failed;
+  };
   return {
     get(k) {
-      if (failed) return memory.get(k);
+      if (!open()) return memory.get(k);
       try {
-        return s.getItem(k);
+        return storage!.getItem(k);
       } catch {
         failed = true;
         return memory.get(k);
@@ -45,17 +50,19 @@ export function safeStorage(getStorage: () => Storage | null | undefined = () =>
     },
     set(k, v) {
       memory.set(k, v);
-      if (failed) return;
+      if (!open()) return;
       try {
-        s.setItem(k, v);
+        storage!.setItem(k, v);
       } catch {
         failed = true;
       }
     },
     remove(k) {
       memory.remove(k);
+      // Even after a failed write (storage full): what an earlier page left must still go.
+      open();
       try {
-        s.removeItem(k);
+        storage?.removeItem(k);
       } catch {
         /* nothing to remove */
       }

@@ -14,9 +14,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * gzip -9 bytes of dist/goalpost.iife.js allowed today: 19,975 once the
  * durable queue, privacy and timing work landed (13,297 before them);
  * 19,286 once the build wrote the compact config validator as code (19,961 before);
- * 19,463 with track()'s deferred, chunked serialisation and one removal write per round.
+ * 19,463 with track()'s deferred, chunked serialisation and one removal write per round;
+ * 19,656 with V8's compile hint, web-vitals started at idle and storage opened on first use.
  */
-export const CEILING = 19_500;
+export const CEILING = 19_700;
 
 const root = path.resolve(__dirname, '../..');
 const file = path.join(root, 'dist/goalpost.iife.js');
@@ -50,6 +51,10 @@ describe('dist/goalpost.iife.js', () => {
   it(`is at most ${CEILING} bytes gzip -9`, () => {
     const size = gzipSync(code, { level: 9 }).length;
     expect(size, `${size} bytes gzip; ceiling ${CEILING}`).toBeLessThanOrEqual(CEILING);
+  });
+
+  it("starts with V8's compile hint (functions compiled off the main thread while the script streams in)", () => {
+    expect(code.slice(0, 29)).toBe('//# allFunctionsCalledOnLoad\n');
   });
 
   it.each([

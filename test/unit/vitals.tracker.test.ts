@@ -25,7 +25,7 @@ function fakeReporters() {
   return { reporters, registered, report: (name: string, value: number) => callbacks[name]!({ name, value }) };
 }
 
-function setup(config: Partial<GoalpostConfig> = {}, now: () => number = Date.now) {
+function setup(config: Partial<GoalpostConfig> = {}, now: () => number = Date.now, later: (fn: () => void) => void = (fn) => fn()) {
   const fake = fakeReporters();
   const parsed = parseConfig({ endpoint: '/collect', site: 'test', batch: { maxHits: 1000, flushIntervalMs: 60_000 }, ...config });
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
@@ -35,6 +35,7 @@ function setup(config: Partial<GoalpostConfig> = {}, now: () => number = Date.no
     storage: createMemoryStore(),
     fetchImpl: fetchImpl as typeof fetch,
     reporters: fake.reporters,
+    later,
     now,
   });
   return { ...fake, tracker };
@@ -176,6 +177,20 @@ describe('timing hits in the tracker', () => {
     const hits = beaconed();
     expect(hits.map((h) => h.type)).toEqual(['pageview', 'event', 'goal']);
     expect(hits[2]).toMatchObject({ speed: {} });
+  });
+
+  test('web-vitals starts when the page is idle, not while goalpost loads; a hide before that starts it', async () => {
+    const idle: (() => void)[] = [];
+    const first = setup({}, Date.now, (fn) => idle.push(fn));
+    expect(first.registered).not.toHaveBeenCalled();
+    idle.forEach((fn) => fn());
+    expect(first.registered.mock.calls.map(([n]) => n)).toEqual(['TTFB', 'FCP', 'LCP', 'INP', 'CLS']);
+    first.tracker.destroy();
+
+    const second = setup({}, Date.now, () => undefined);
+    expect(second.registered).not.toHaveBeenCalled();
+    hide();
+    expect(second.registered).toHaveBeenCalledTimes(5);
   });
 
   test('destroy() stops timing hits', async () => {
