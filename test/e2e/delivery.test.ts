@@ -368,6 +368,25 @@ describe('pages going away', () => {
     expect(beaconed().length).toBeGreaterThan(0);
   });
 
+  test('1,000 hits while the page stays: bodies of up to 60 KiB sent back to back, none refused by the keepalive budget', async () => {
+    await wipe();
+    const page = await open('maxHits=10&flush=60000');
+    // Requests the browser refused (a keepalive request over its budget is a TypeError, never on the network).
+    await page.evaluate(() => {
+      const w = window as unknown as { refused: string[] };
+      w.refused = [];
+      const f = window.fetch;
+      window.fetch = (...args: Parameters<typeof f>) => f(...args).catch((e: Error) => Promise.reject((w.refused.push(String(e)), e)));
+    });
+    await track(page, 1000, 'b', 100);
+    await expectDelivered('1,000 hits, page visible', labels(1000, 'b'), { timeoutMs: 30_000 });
+    const bodies = posts().map((r) => Buffer.byteLength(r.body));
+    // As few bodies as fit 60 KiB: a keepalive request whose budget was still held would fail and back off.
+    expect(await page.evaluate(() => (window as unknown as { refused: string[] }).refused)).toEqual([]);
+    expect(bodies.length).toBeLessThanOrEqual(Math.ceil(bodies.reduce((a, b) => a + b, 0) / (60 * 1024)) + 1);
+    expect(Math.max(...bodies)).toBeLessThan(64 * 1024);
+  });
+
   test('1,000 hits queued when the page is hidden: beacons within the keepalive budget, the rest by fetch; all arrive', async () => {
     await wipe();
     const page = await open('maxHits=10&flush=60000');
