@@ -228,8 +228,21 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     debugLog(`${what}: ${done ? `converted ${done}` : 'no goal converted'}${misses.map((m) => `\n  ${m}`).join('')}`);
   }
 
-  const durationDue = (rec: SessionRecord, t: number) =>
-    engine.pendingDurations(rec.goals).some((d) => (d.engaged ? rec.engagedMs : t - rec.start) >= d.thresholdMs);
+  /** Of the duration goals still pending: the least session time and the least engaged time that converts one. Per done-list. */
+  const thresholdsOf = new WeakMap<readonly string[], [session: number, engaged: number]>();
+  const thresholds = (rec: SessionRecord) => {
+    let t = thresholdsOf.get(rec.goals.done);
+    if (!t) {
+      t = [Infinity, Infinity];
+      for (const d of engine.pendingDurations(rec.goals)) t[+d.engaged] = Math.min(t[+d.engaged], d.thresholdMs);
+      thresholdsOf.set(rec.goals.done, t);
+    }
+    return t;
+  };
+  const durationDue = (rec: SessionRecord, t: number) => {
+    const [sessionMs, engagedMs] = thresholds(rec);
+    return t - rec.start >= sessionMs || rec.engagedMs >= engagedMs;
+  };
 
   const clock = createSessionClock(win, doc, now, () => {
     session.resync();
@@ -242,11 +255,8 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     if (mode() === 'off') return clock.disarm();
     const t = now();
     const rec = session.current(t);
-    let next = Infinity;
-    for (const d of engine.pendingDurations(rec.goals)) {
-      if (!d.engaged) next = Math.min(next, rec.start + d.thresholdMs - t);
-      else if (clock.isEngaged()) next = Math.min(next, d.thresholdMs - rec.engagedMs);
-    }
+    const [sessionMs, engagedMs] = thresholds(rec);
+    const next = Math.min(rec.start + sessionMs - t, clock.isEngaged() ? engagedMs - rec.engagedMs : Infinity);
     if (next === Infinity) return clock.disarm();
     clock.arm(next + 5, () => {
       const at = now();
