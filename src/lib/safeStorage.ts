@@ -23,31 +23,31 @@ export function createMemoryStore(): KeyValue {
  * nothing behind, not even for a moment.
  */
 export function safeStorage(getStorage: () => Storage | null | undefined = () => globalThis.localStorage): KeyValue {
-  let storage: Storage | null | undefined;
-  try {
-    storage = getStorage();
-  } catch {
-    storage = null;
-  }
-  if (!storage) return createMemoryStore();
   const memory = createMemoryStore();
+  let s: Storage | null | undefined;
+  try {
+    s = getStorage();
+  } catch {
+    /* blocked: memory */
+  }
+  if (!s) return memory;
+  const storage = s;
   let failed = false;
-  const s = storage;
   return {
     get(k) {
-      if (failed) return memory.get(k);
-      try {
-        return s.getItem(k);
-      } catch {
-        failed = true;
-        return memory.get(k);
+      if (!failed) {
+        try {
+          return storage.getItem(k);
+        } catch {
+          failed = true;
+        }
       }
+      return memory.get(k);
     },
     set(k, v) {
       memory.set(k, v);
-      if (failed) return;
       try {
-        s.setItem(k, v);
+        if (!failed) storage.setItem(k, v);
       } catch {
         failed = true;
       }
@@ -55,7 +55,7 @@ export function safeStorage(getStorage: () => Storage | null | undefined = () =>
     remove(k) {
       memory.remove(k);
       try {
-        s.removeItem(k);
+        storage.removeItem(k);
       } catch {
         /* nothing to remove */
       }
