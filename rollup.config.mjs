@@ -42,7 +42,7 @@ export default [
     input: 'src/script.ts',
     onwarn,
     // The script-tag file validates config with a plan derived from the zod schema, not with zod (build/compactConfig.mjs).
-    plugins: [compactConfig(), resolve({ browser: true }), ts(), terser({ ecma: 2020, module: false, compress: { passes: 3 }, format: { comments: false } })],
+    plugins: [compactConfig(), resolve({ browser: true }), ts(), terser({ ecma: 2020, module: false, compress: { passes: 3, hoist_funs: true }, format: { comments: false } })],
     output: { file: 'dist/goalpost.iife.js', format: 'iife', name: undefined, ...iifeGuard },
     treeshake: { moduleSideEffects: (id) => id.endsWith('src/script.ts') },
   },
