@@ -44,7 +44,8 @@ const supportsOf = (g: Goal): string[] => (g.supports === undefined ? [] : typeo
 /** Compiles the goals once (regexes included); evaluation allocates little and never throws on valid config. */
 export function createEngine(goals: readonly Goal[]): Engine {
   const matchers: GoalMatcher[] = [];
-  const funnels: { id: string; steps: Matcher[] }[] = [];
+  /** Destination goals with a funnel: their steps, by goal id. */
+  const funnels = new Map<string, Matcher[]>();
   const durations: ReturnType<typeof durationMatcher>[] = [];
   const byId = new Map<string, Goal>();
   const microsOf = new Map<string, Set<string>>();
@@ -56,7 +57,7 @@ export function createEngine(goals: readonly Goal[]): Engine {
     }
     if (g.kind === 'destination') {
       const m = destinationMatcher(g);
-      if (m.steps.length) funnels.push({ id: g.id, steps: m.steps });
+      if (m.steps.length) funnels.set(g.id, m.steps);
       matchers.push(m);
     } else if (g.kind === 'duration') {
       const m = durationMatcher(g);
@@ -94,7 +95,6 @@ export function createEngine(goals: readonly Goal[]): Engine {
     }
     return flags;
   };
-  const isDone = (done: readonly string[], id: string): boolean => flagsOf(done)[indexOf.get(id)!] === 1;
   const pendingOf = new WeakMap<readonly string[], typeof durations>();
 
   /** Converts `goal` in `state`: the conversion goes to `conversions`, the new state comes back. */
@@ -108,10 +108,10 @@ export function createEngine(goals: readonly Goal[]): Engine {
     if (!supports.length) {
       const micros = microsOf.get(goal.id);
       conversion.assists = micros ? state.done.filter((id) => micros.has(id)) : [];
-      const funnel = funnels.find((f) => f.id === goal.id);
-      if (funnel) {
+      const steps = funnels.get(goal.id);
+      if (steps) {
         const seen = state.steps[goal.id] ?? [];
-        conversion.funnel = funnel.steps.map((_, i) => seen.includes(i));
+        conversion.funnel = steps.map((_, i) => seen.includes(i));
       }
     }
     conversions.push(conversion);
@@ -124,7 +124,7 @@ export function createEngine(goals: readonly Goal[]): Engine {
     // Asked on every hit, twice: answered once per done list.
     pendingDurations(state) {
       let pending = pendingOf.get(state.done);
-      if (!pending) pendingOf.set(state.done, (pending = durations.filter((d) => !isDone(state.done, d.goal.id))));
+      if (!pending) pendingOf.set(state.done, (pending = durations.filter((d) => !flagsOf(state.done)[indexOf.get(d.goal.id)!])));
       return pending;
     },
 
@@ -134,14 +134,14 @@ export function createEngine(goals: readonly Goal[]): Engine {
       let state = prev;
       if (signal.type === 'pageview') {
         state = { ...state, pages: state.pages + 1 };
-        for (const f of funnels) {
-          if (state.done.includes(f.id)) continue;
-          const seen = state.steps[f.id] ?? [];
+        for (const [id, steps] of funnels) {
+          if (state.done.includes(id)) continue;
+          const seen = state.steps[id] ?? [];
           let hit: number[] | undefined;
-          f.steps.forEach((match, i) => {
+          steps.forEach((match, i) => {
             if (!seen.includes(i) && match(signal.path)) (hit ??= []).push(i);
           });
-          if (hit) state = { ...state, steps: { ...state.steps, [f.id]: [...seen, ...hit] } };
+          if (hit) state = { ...state, steps: { ...state.steps, [id]: [...seen, ...hit] } };
         }
       }
       if (signal.type === 'manual') {
