@@ -14,9 +14,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * gzip -9 bytes of dist/goalpost.iife.js allowed today: 19,975 once the
  * durable queue, privacy and timing work landed (13,297 before them);
  * 19,286 once the build wrote the compact config validator as code (19,961 before);
- * 19,463 with track()'s deferred, chunked serialisation and one removal write per round.
+ * 19,463 with track()'s deferred, chunked serialisation and one removal write per round;
+ * 19,129 (gzip -9; 19,185 by the zlib this test uses) once the goal matchers, event input,
+ * script entry and helpers were slimmed.
  */
-export const CEILING = 19_500;
+export const CEILING = 19_200;
 
 const root = path.resolve(__dirname, '../..');
 const file = path.join(root, 'dist/goalpost.iife.js');
