@@ -8,17 +8,16 @@ export interface TrackProps {
   [key: string]: unknown;
 }
 
-// The caps as plain constants, so the minifier writes the numbers in place.
-const ACTION = 256, LABEL = 1024, PROP_KEYS = 25, PROP_KEY = 64, PROP_STRING = 1024, PROP_ITEMS = 50, PROP_DEPTH = 3, PROPS_BYTES = 4096;
-
 /**
  * Caps on what one event may carry. `propDepth`: levels of nested plain
  * objects (1 = flat); `propItems`: entries of a list; `propsBytes`: the props'
  * JSON size, counted as the walk goes, so the work per call stays bounded.
+ * The code below writes these numbers in place (a name would cost bytes in the
+ * script-tag file); test/unit/eventInput.test.ts holds the two to each other.
  */
 export const LIMITS = {
-  action: ACTION, category: ACTION, label: LABEL,
-  propKeys: PROP_KEYS, propKey: PROP_KEY, propString: PROP_STRING, propItems: PROP_ITEMS, propDepth: PROP_DEPTH, propsBytes: PROPS_BYTES,
+  action: 256, category: 256, label: 1024,
+  propKeys: 25, propKey: 64, propString: 1024, propItems: 50, propDepth: 3, propsBytes: 4096,
 } as const;
 
 type Plain = string | number | boolean | null;
@@ -40,14 +39,14 @@ export function normalizeEvent(action: unknown, props: unknown): { event?: Event
     return s.slice(0, max);
   };
   if (typeof action !== 'string' || !action.trim()) return refuse('track() needs an action name (a non-empty string)', action);
-  const event: EventFields = { action: cap(action.trim(), ACTION, 'action') };
+  const event: EventFields = { action: cap(action.trim(), 256, 'action') };
   if (props === undefined || props === null) return { event, warnings };
   const name = `track("${event.action.slice(0, 40)}")`;
   if (typeof props !== 'object' || Array.isArray(props)) return refuse(`${name} props must be an object`, props);
   // A null-prototype object: a key named "__proto__" stays a key, and setters a page put on Object.prototype never run.
   const custom: Record<string, PropValue> = Object.create(null);
   /** Bytes left; below 0 the props are over the cap. */
-  let bytes = PROPS_BYTES;
+  let bytes = 4096;
   /** Paths left out. */
   const bad: string[] = [];
   /** A text was shortened. */
@@ -65,8 +64,8 @@ export function normalizeEvent(action: unknown, props: unknown): { event?: Event
       return v;
     }
     if (typeof v === 'string') {
-      if (v.length > PROP_STRING) {
-        v = v.slice(0, PROP_STRING);
+      if (v.length > 1024) {
+        v = v.slice(0, 1024);
         cut = true;
       }
       bytes -= (v as string).length + 3;
@@ -75,7 +74,7 @@ export function normalizeEvent(action: unknown, props: unknown): { event?: Event
     if (depth > 0 && typeof v === 'object') {
       try {
         if (Array.isArray(v)) {
-          if (v.length > PROP_ITEMS) throw 0;
+          if (v.length > 50) throw 0;
           const out: Plain[] = [];
           for (let i = 0; i < v.length; i++) {
             // Lists hold plain values only (the wire format's props).
@@ -90,7 +89,7 @@ export function normalizeEvent(action: unknown, props: unknown): { event?: Event
         if (proto === Object.prototype || proto === null) {
           const out: Record<string, PropValue> = Object.create(null);
           const keys = Object.keys(v);
-          if (keys.length > PROP_KEYS) throw 0;
+          if (keys.length > 25) throw 0;
           for (const k of keys) put(out, k, clean((v as Record<string, unknown>)[k], depth - 1, `${path}.${k}`));
           return out;
         }
@@ -102,7 +101,7 @@ export function normalizeEvent(action: unknown, props: unknown): { event?: Event
     return undefined;
   };
   const put = (out: Record<string, PropValue>, k: string, c: PropValue | undefined) => {
-    if (c !== undefined) out[k.slice(0, PROP_KEY)] = c;
+    if (c !== undefined) out[k.slice(0, 64)] = c;
     bytes -= k.length + 3;
   };
 
@@ -126,17 +125,17 @@ export function normalizeEvent(action: unknown, props: unknown): { event?: Event
       if (typeof v !== 'number' || !Number.isFinite(v)) return refuse(`${name} value must be a finite number`, v);
       event.value = v;
     } else if (key === 'category' || key === 'label') {
-      if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) event[key] = cap(String(v), key === 'label' ? LABEL : ACTION, key);
+      if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) event[key] = cap(String(v), key === 'label' ? 1024 : 256, key);
       else if (v != null) bad.push(key);
-    } else if (++count > PROP_KEYS) {
-      if (count === PROP_KEYS + 1) warnings.push(`${name} has more than ${PROP_KEYS} props; the rest are left out`);
-    } else put(custom, key, clean(v, PROP_DEPTH, key));
+    } else if (++count > 25) {
+      if (count === 26) warnings.push(`${name} has more than 25 props; the rest are left out`);
+    } else put(custom, key, clean(v, 3, key));
   }
-  if (bytes < 0) warnings.push(`${name} props are over ${PROPS_BYTES} bytes; props left out`);
+  if (bytes < 0) warnings.push(`${name} props are over 4096 bytes; props left out`);
   else if (Object.keys(custom).length) event.props = custom;
-  if (cut) warnings.push(`${name} props texts longer than ${PROP_STRING} characters were shortened`);
+  if (cut) warnings.push(`${name} props texts longer than 1024 characters were shortened`);
   if (bad.length) {
-    warnings.push(`${name} left out ${bad.map((k) => `"${k.slice(0, 40)}"`).join(', ')}: props take text, finite numbers, true/false, null, lists of those and plain objects up to ${PROP_DEPTH} levels deep`);
+    warnings.push(`${name} left out ${bad.map((k) => `"${k.slice(0, 40)}"`).join(', ')}: props take text, finite numbers, true/false, null, lists of those and plain objects up to 3 levels deep`);
   }
   return { event, warnings };
 }
