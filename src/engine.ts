@@ -3,6 +3,7 @@ import { destinationMatcher } from './goals/destination';
 import { durationMatcher } from './goals/duration';
 import { eventMatcher } from './goals/event';
 import { pagesMatcher } from './goals/pages';
+import type { Matcher } from './goals/match';
 import type { GoalMatcher, GoalState, Signal } from './goals/types';
 
 /** A goal completed by a signal: what the goal hit reports. */
@@ -43,7 +44,8 @@ const supportsOf = (g: Goal): string[] => (g.supports === undefined ? [] : typeo
 /** Compiles the goals once (regexes included); evaluation allocates little and never throws on valid config. */
 export function createEngine(goals: readonly Goal[]): Engine {
   const matchers: GoalMatcher[] = [];
-  const funnels: { id: string; steps: ReturnType<typeof destinationMatcher>['steps'] }[] = [];
+  /** Destination goals with a funnel: their steps, by goal id. */
+  const funnels = new Map<string, Matcher[]>();
   const durations: ReturnType<typeof durationMatcher>[] = [];
   const byId = new Map<string, Goal>();
   const microsOf = new Map<string, Set<string>>();
@@ -55,7 +57,7 @@ export function createEngine(goals: readonly Goal[]): Engine {
     }
     if (g.kind === 'destination') {
       const m = destinationMatcher(g);
-      if (m.steps.length) funnels.push({ id: g.id, steps: m.steps });
+      if (m.steps.length) funnels.set(g.id, m.steps);
       matchers.push(m);
     } else if (g.kind === 'duration') {
       const m = durationMatcher(g);
@@ -72,7 +74,7 @@ export function createEngine(goals: readonly Goal[]): Engine {
   // for an event, those whose action is that word (or not a plain word).
   // The matchers' order (micro goals first) is kept, so assists work as before. (Issue 7: >= 1M signals/s with 50 goals.)
   const reactsTo = { destination: 'pageview', pagesPerSession: 'pageview', duration: 'time', event: 'event' } as const;
-  const kinds = matchers.map((m) => reactsTo[m.kind]);
+  const kinds = matchers.map((m) => reactsTo[m.goal.kind]);
   const words = matchers.map((m) => {
     const a = m.goal.kind === 'event' && !m.goal.on ? m.goal.event?.action : undefined;
     return (typeof a === 'string' ? a : a && a.beginsWith === undefined && a.regex === undefined ? a.equals : undefined)?.toLowerCase();
@@ -93,23 +95,27 @@ export function createEngine(goals: readonly Goal[]): Engine {
     }
     return flags;
   };
-  const isDone = (done: readonly string[], id: string): boolean => flagsOf(done)[indexOf.get(id)!] === 1;
   const pendingOf = new WeakMap<readonly string[], typeof durations>();
 
-  function convert(goal: Goal, value: number | undefined, state: GoalState): Conversion {
+  /** Converts `goal` in `state`: the conversion goes to `conversions`, the new state comes back. */
+  function convert(goal: Goal, signal: Signal, state: GoalState, conversions: Conversion[]): GoalState {
     const supports = supportsOf(goal);
     const conversion: Conversion = { goal, role: supports.length ? 'micro' : 'macro', supports };
+    // "event": the event's value; a manual call's value overrides the configured one.
+    const given = (signal as { value?: number }).value;
+    const value = goal.value === 'event' || (signal.type === 'manual' && given !== undefined) ? given : goal.value;
     if (value !== undefined) conversion.value = value;
     if (!supports.length) {
       const micros = microsOf.get(goal.id);
       conversion.assists = micros ? state.done.filter((id) => micros.has(id)) : [];
-      const funnel = funnels.find((f) => f.id === goal.id);
-      if (funnel) {
+      const steps = funnels.get(goal.id);
+      if (steps) {
         const seen = state.steps[goal.id] ?? [];
-        conversion.funnel = funnel.steps.map((_, i) => seen.includes(i));
+        conversion.funnel = steps.map((_, i) => seen.includes(i));
       }
     }
-    return conversion;
+    conversions.push(conversion);
+    return { ...state, done: [...state.done, goal.id] };
   }
 
   return {
@@ -118,7 +124,7 @@ export function createEngine(goals: readonly Goal[]): Engine {
     // Asked on every hit, twice: answered once per done list.
     pendingDurations(state) {
       let pending = pendingOf.get(state.done);
-      if (!pending) pendingOf.set(state.done, (pending = durations.filter((d) => !isDone(state.done, d.goal.id))));
+      if (!pending) pendingOf.set(state.done, (pending = durations.filter((d) => !flagsOf(state.done)[indexOf.get(d.goal.id)!])));
       return pending;
     },
 
@@ -128,23 +134,20 @@ export function createEngine(goals: readonly Goal[]): Engine {
       let state = prev;
       if (signal.type === 'pageview') {
         state = { ...state, pages: state.pages + 1 };
-        for (const f of funnels) {
-          if (state.done.includes(f.id)) continue;
-          const seen = state.steps[f.id] ?? [];
+        for (const [id, steps] of funnels) {
+          if (state.done.includes(id)) continue;
+          const seen = state.steps[id] ?? [];
           let hit: number[] | undefined;
-          f.steps.forEach((match, i) => {
+          steps.forEach((match, i) => {
             if (!seen.includes(i) && match(signal.path)) (hit ??= []).push(i);
           });
-          if (hit) state = { ...state, steps: { ...state.steps, [f.id]: [...seen, ...hit] } };
+          if (hit) state = { ...state, steps: { ...state.steps, [id]: [...seen, ...hit] } };
         }
       }
       if (signal.type === 'manual') {
         const goal = byId.get(signal.id);
-        if (goal && !state.done.includes(goal.id)) {
-          const configured = typeof goal.value === 'number' ? goal.value : undefined;
-          conversions.push(convert(goal, signal.value ?? configured, state));
-          state = { ...state, done: [...state.done, goal.id] };
-        } else if (goal && explain) misses.push(`${goal.kind} "${goal.id}": ${ALREADY}`);
+        if (goal && !state.done.includes(goal.id)) state = convert(goal, signal, state, conversions);
+        else if (goal && explain) misses.push(`${goal.kind} "${goal.id}": ${ALREADY}`);
         return { state, conversions, misses };
       }
       const word = signal.type === 'event' && !explain ? signal.action.toLowerCase() : undefined;
@@ -154,17 +157,15 @@ export function createEngine(goals: readonly Goal[]): Engine {
         if (kinds[i] !== signal.type || (word !== undefined && words[i] !== undefined && words[i] !== word)) continue;
         if (done[i]) {
           // The commonest surprise in debug mode: a goal counts once per session.
-          if (explain && signal.type !== 'time' && m.test(signal, state)) misses.push(`${m.kind} "${m.goal.id}": ${ALREADY}`);
+          if (explain && signal.type !== 'time' && m.test(signal, state)) misses.push(`${m.goal.kind} "${m.goal.id}": ${ALREADY}`);
           continue;
         }
-        const result = m.test(signal, state);
-        if (result) {
-          conversions.push(convert(m.goal, result.value, state));
-          state = { ...state, done: [...state.done, m.goal.id] };
+        if (m.test(signal, state)) {
+          state = convert(m.goal, signal, state, conversions);
           done = flagsOf(state.done);
         } else if (explain && m.explain) {
           const why = m.explain(signal, state);
-          if (why) misses.push(`${m.kind} "${m.goal.id}": ${why}`);
+          if (why) misses.push(`${m.goal.kind} "${m.goal.id}": ${why}`);
         }
       }
       return { state, conversions, misses };

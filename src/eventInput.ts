@@ -12,6 +12,8 @@ export interface TrackProps {
  * Caps on what one event may carry. `propDepth`: levels of nested plain
  * objects (1 = flat); `propItems`: entries of a list; `propsBytes`: the props'
  * JSON size, counted as the walk goes, so the work per call stays bounded.
+ * The code below writes these numbers in place (a name would cost bytes in the
+ * script-tag file); test/unit/eventInput.test.ts holds the two to each other.
  */
 export const LIMITS = {
   action: 256, category: 256, label: 1024,
@@ -30,123 +32,112 @@ export type PropValue = Plain | Plain[] | { [key: string]: PropValue };
  */
 export function normalizeEvent(action: unknown, props: unknown): { event?: EventFields; warnings: string[] } {
   const warnings: string[] = [];
-  if (typeof action !== 'string' || !action.trim()) {
-    return { warnings: [`track() needs an action name (a non-empty string), got ${describe(action)}; event not sent`] };
-  }
-  const event: EventFields = { action: cap(action.trim(), LIMITS.action, 'action', warnings) };
+  const refuse = (what: string, v: unknown) => ({ warnings: [`${what}, got ${describe(v)}; event not sent`] });
+  const cap = (s: string, max: number, what: string): string => {
+    if (s.length <= max) return s;
+    warnings.push(`${what} longer than ${max} characters was shortened`);
+    return s.slice(0, max);
+  };
+  if (typeof action !== 'string' || !action.trim()) return refuse('track() needs an action name (a non-empty string)', action);
+  const event: EventFields = { action: cap(action.trim(), 256, 'action') };
   if (props === undefined || props === null) return { event, warnings };
   const name = `track("${event.action.slice(0, 40)}")`;
-  if (typeof props !== 'object' || Array.isArray(props)) {
-    return { warnings: [`${name} props must be an object, got ${describe(props)}; event not sent`] };
-  }
+  if (typeof props !== 'object' || Array.isArray(props)) return refuse(`${name} props must be an object`, props);
   // A null-prototype object: a key named "__proto__" stays a key, and setters a page put on Object.prototype never run.
   const custom: Record<string, PropValue> = Object.create(null);
-  const budget: Budget = { bytes: LIMITS.propsBytes, bad: [], cut: false };
+  /** Bytes left; below 0 the props are over the cap. */
+  let bytes = 4096;
+  /** Paths left out. */
+  const bad: string[] = [];
+  /** A text was shortened. */
+  let cut = false;
+
+  /** Plain data from `v`, or undefined (noted in `bad`). Bounded by depth and the byte budget, so cycles end. */
+  const clean = (v: unknown, depth: number, path: string): PropValue | undefined => {
+    if (bytes < 0) return undefined;
+    if (v === null || typeof v === 'boolean') {
+      bytes -= 5;
+      return v;
+    }
+    if (typeof v === 'number' && Number.isFinite(v)) {
+      bytes -= 8;
+      return v;
+    }
+    if (typeof v === 'string') {
+      if (v.length > 1024) {
+        v = v.slice(0, 1024);
+        cut = true;
+      }
+      bytes -= (v as string).length + 3;
+      return v as string;
+    }
+    if (depth > 0 && typeof v === 'object') {
+      try {
+        if (Array.isArray(v)) {
+          if (v.length > 50) throw 0;
+          const out: Plain[] = [];
+          for (let i = 0; i < v.length; i++) {
+            // Lists hold plain values only (the wire format's props).
+            const c = clean(v[i], 0, `${path}[${i}]`);
+            if (c !== undefined) out.push(c as Plain);
+          }
+          bytes -= 2;
+          return out;
+        }
+        const proto = Object.getPrototypeOf(v);
+        // Plain objects only: not DOM nodes, Dates, Maps or class instances.
+        if (proto === Object.prototype || proto === null) {
+          const out: Record<string, PropValue> = Object.create(null);
+          const keys = Object.keys(v);
+          if (keys.length > 25) throw 0;
+          for (const k of keys) put(out, k, clean((v as Record<string, unknown>)[k], depth - 1, `${path}.${k}`));
+          return out;
+        }
+      } catch {
+        /* a throwing getter or Proxy, or too many entries: left out below */
+      }
+    }
+    bad.push(path);
+    return undefined;
+  };
+  const put = (out: Record<string, PropValue>, k: string, c: PropValue | undefined) => {
+    if (c !== undefined) out[k.slice(0, 64)] = c;
+    bytes -= k.length + 3;
+  };
+
   let count = 0;
   let keys: string[] = [];
   try {
     keys = Object.keys(props);
   } catch {
-    budget.bad.push('(all: they cannot be listed)');
+    bad.push('(all: they cannot be listed)');
   }
   for (const key of keys) {
     let v: unknown;
     try {
       v = (props as Record<string, unknown>)[key];
     } catch {
-      budget.bad.push(key);
+      bad.push(key);
       continue;
     }
     if (key === 'value') {
       if (v === undefined) continue;
-      if (typeof v !== 'number' || !Number.isFinite(v)) {
-        return { warnings: [`${name} value must be a finite number, got ${describe(v)}; event not sent`] };
-      }
+      if (typeof v !== 'number' || !Number.isFinite(v)) return refuse(`${name} value must be a finite number`, v);
       event.value = v;
     } else if (key === 'category' || key === 'label') {
-      if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) event[key] = cap(String(v), LIMITS[key], key, warnings);
-      else if (v != null) budget.bad.push(key);
-    } else if (++count > LIMITS.propKeys) {
-      if (count === LIMITS.propKeys + 1) warnings.push(`${name} has more than ${LIMITS.propKeys} props; the rest are left out`);
-    } else {
-      const c = clean(v, LIMITS.propDepth, budget, key);
-      if (c !== undefined) custom[key.slice(0, LIMITS.propKey)] = c;
-      budget.bytes -= key.length + 3;
-    }
+      if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) event[key] = cap(String(v), key === 'label' ? 1024 : 256, key);
+      else if (v != null) bad.push(key);
+    } else if (++count > 25) {
+      if (count === 26) warnings.push(`${name} has more than 25 props; the rest are left out`);
+    } else put(custom, key, clean(v, 3, key));
   }
-  if (budget.bytes < 0) warnings.push(`${name} props are over ${LIMITS.propsBytes} bytes; props left out`);
+  if (bytes < 0) warnings.push(`${name} props are over 4096 bytes; props left out`);
   else if (Object.keys(custom).length) event.props = custom;
-  if (budget.cut) warnings.push(`${name} props texts longer than ${LIMITS.propString} characters were shortened`);
-  if (budget.bad.length) {
-    warnings.push(`${name} left out ${budget.bad.map((k) => `"${k.slice(0, 40)}"`).join(', ')}: props take text, finite numbers, true/false, null, lists of those and plain objects up to ${LIMITS.propDepth} levels deep`);
+  if (cut) warnings.push(`${name} props texts longer than 1024 characters were shortened`);
+  if (bad.length) {
+    warnings.push(`${name} left out ${bad.map((k) => `"${k.slice(0, 40)}"`).join(', ')}: props take text, finite numbers, true/false, null, lists of those and plain objects up to 3 levels deep`);
   }
   return { event, warnings };
-}
-
-interface Budget {
-  /** Bytes left; below 0 the props are over the cap. */
-  bytes: number;
-  /** Paths left out. */
-  bad: string[];
-  /** A text was shortened. */
-  cut: boolean;
-}
-
-/** Plain data from `v`, or undefined (noted in `budget.bad`). Bounded by depth and the byte budget, so cycles end. */
-function clean(v: unknown, depth: number, budget: Budget, path: string): PropValue | undefined {
-  if (budget.bytes < 0) return undefined;
-  if (v === null || typeof v === 'boolean') {
-    budget.bytes -= 5;
-    return v;
-  }
-  if (typeof v === 'number' && Number.isFinite(v)) {
-    budget.bytes -= 8;
-    return v;
-  }
-  if (typeof v === 'string') {
-    const s = v.length > LIMITS.propString ? v.slice(0, LIMITS.propString) : v;
-    if (s !== v) budget.cut = true;
-    budget.bytes -= s.length + 3;
-    return s;
-  }
-  if (depth > 0 && typeof v === 'object') {
-    try {
-      if (Array.isArray(v)) {
-        if (v.length > LIMITS.propItems) throw 0;
-        const out: Plain[] = [];
-        for (let i = 0; i < v.length; i++) {
-          // Lists hold plain values only (the wire format's props).
-          const c = clean(v[i], 0, budget, `${path}[${i}]`);
-          if (c !== undefined) out.push(c as Plain);
-        }
-        budget.bytes -= 2;
-        return out;
-      }
-      const proto = Object.getPrototypeOf(v);
-      // Plain objects only: not DOM nodes, Dates, Maps or class instances.
-      if (proto === Object.prototype || proto === null) {
-        const out: Record<string, PropValue> = Object.create(null);
-        const keys = Object.keys(v);
-        if (keys.length > LIMITS.propKeys) throw 0;
-        for (const k of keys) {
-          const c = clean((v as Record<string, unknown>)[k], depth - 1, budget, `${path}.${k}`);
-          if (c !== undefined) out[k.slice(0, LIMITS.propKey)] = c;
-          budget.bytes -= k.length + 3;
-        }
-        return out;
-      }
-    } catch {
-      /* a throwing getter or Proxy, or too many entries: left out below */
-    }
-  }
-  budget.bad.push(path);
-  return undefined;
-}
-
-function cap(s: string, max: number, what: string, warnings: string[]): string {
-  if (s.length <= max) return s;
-  warnings.push(`${what} longer than ${max} characters was shortened`);
-  return s.slice(0, max);
 }
 
 function describe(v: unknown): string {

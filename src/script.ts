@@ -32,14 +32,9 @@ function start(): void {
     const [name, ...args] = cmd;
     if (name === 'init') return begin(args[0], 'init()');
     if (!tracker) return void waiting.push(cmd);
-    switch (name) {
-      case 'track': return tracker.track(args[0] as string, args[1] as never);
-      case 'pageview': return tracker.pageview(args[0] as string | undefined);
-      case 'goal': return tracker.goal(args[0] as string, args[1] as number | undefined);
-      case 'consent': return tracker.consent(args[0] as 'granted');
-      case 'flush': return tracker.flush();
-      default: warn(`unknown command ${JSON.stringify(name)} (use init, track, pageview, goal, consent or flush)`);
-    }
+    // destroy stays off the command list: a page cannot stop goalpost by a call.
+    if ('track pageview goal consent flush'.split(' ').includes(name)) return (tracker[name as 'track'] as (...a: unknown[]) => void)(...args);
+    warn(`unknown command ${JSON.stringify(name)} (use init, track, pageview, goal, consent or flush)`);
   }, 'command failed');
 
   const api: Stub = (...args: unknown[]) => run(args as Command);
@@ -67,12 +62,12 @@ function readJsonConfig(): unknown {
 /** data-endpoint, data-site and data-debug on the loader's own tag fill in or override the config. */
 function withAttributes(config: unknown, script: HTMLScriptElement | null): unknown {
   if (!script || config === null || typeof config !== 'object' || Array.isArray(config)) return config;
-  const out = { ...(config as Record<string, unknown>) };
-  const endpoint = script.getAttribute('data-endpoint');
-  const site = script.getAttribute('data-site');
+  const out: Record<string, unknown> = { ...config };
+  for (const k of ['endpoint', 'site']) {
+    const v = script.getAttribute(`data-${k}`);
+    if (v) out[k] = v;
+  }
   const debug = script.getAttribute('data-debug');
-  if (endpoint) out.endpoint = endpoint;
-  if (site) out.site = site;
   if (debug !== null) out.debug = debug === '' || debug === 'true';
   return out;
 }

@@ -88,8 +88,8 @@ export function createSession({ storage, timeoutMs, newId = createId, defer = qu
   };
 }
 
-function isId(s: string): boolean {
-  return s.length >= 8 && s.length <= 64;
+function isId(s: unknown): boolean {
+  return typeof s === 'string' && s.length >= 8 && s.length <= 64;
 }
 
 /** A stored record, or undefined when absent or damaged (another script, an old version, a full disk). */
@@ -99,7 +99,7 @@ function read(raw: string | null): SessionRecord | undefined {
     const r = JSON.parse(raw) as SessionRecord;
     const g = r && r.goals;
     if (
-      typeof r.sid === 'string' && isId(r.sid) &&
+      isId(r.sid) &&
       Number.isFinite(r.start) && Number.isFinite(r.last) && Number.isInteger(r.seq) &&
       Number.isFinite(r.engagedMs) &&
       g && Array.isArray(g.done) && Number.isInteger(g.pages) && g.steps && typeof g.steps === 'object'

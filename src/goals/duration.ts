@@ -1,6 +1,6 @@
 import type { durationGoalSchema } from '../config';
 import type { z } from '../lib/zod';
-import type { GoalMatcher } from './types';
+import type { GoalMatcher, TimeSignal } from './types';
 
 type DurationGoal = z.infer<typeof durationGoalSchema>;
 
@@ -10,10 +10,8 @@ export function durationMatcher(goal: DurationGoal): GoalMatcher & { thresholdMs
   const engaged = goal.engaged === true;
   return {
     goal,
-    kind: 'duration',
     thresholdMs,
     engaged,
-    test: (signal) =>
-      signal.type === 'time' && (engaged ? signal.engagedMs : signal.sessionMs) >= thresholdMs ? { value: goal.value } : false,
+    test: (s) => (engaged ? (s as TimeSignal).engagedMs : (s as TimeSignal).sessionMs) >= thresholdMs,
   };
 }

@@ -17,26 +17,19 @@ const squash = (s: string) => s.toLowerCase().replace(/[^a-z\d]/g, '');
 export function compileMatch(match: Match): Matcher {
   const m = typeof match === 'string' ? { equals: match } : match;
   const cs = m.caseSensitive === true;
-  let test: (s: string) => boolean;
-  let describe: string;
-  if (m.regex !== undefined) {
-    const re = new RegExp(m.regex, cs ? '' : 'i');
-    test = (s) => re.test(s);
-    describe = `regex ${JSON.stringify(m.regex)}`;
-  } else if (m.beginsWith !== undefined) {
-    const prefix = cs ? m.beginsWith : m.beginsWith.toLowerCase();
-    test = cs ? (s) => s.startsWith(prefix) : (s) => lowerCase(s).startsWith(prefix);
-    describe = `beginsWith ${JSON.stringify(m.beginsWith)}`;
-  } else {
-    const target = m.equals ?? '';
-    const lower = target.toLowerCase();
-    test = cs ? (s) => s === target : (s) => s.length === target.length && lowerCase(s) === lower;
-    describe = `equals ${JSON.stringify(target)}`;
-  }
+  const kind = m.regex !== undefined ? 'regex' : m.beginsWith !== undefined ? 'beginsWith' : 'equals';
+  const raw = m[kind] ?? '';
+  const lower = raw.toLowerCase();
+  const re = kind === 'regex' && new RegExp(raw, cs ? '' : 'i');
+  const test: (s: string) => boolean = re
+    ? (s) => re.test(s)
+    : kind === 'beginsWith'
+      ? cs ? (s) => s.startsWith(raw) : (s) => lowerCase(s).startsWith(lower)
+      : cs ? (s) => s === raw : (s) => s.length === raw.length && lowerCase(s) === lower;
   const matcher = ((s: string | undefined) => s !== undefined && test(s)) as Matcher;
-  matcher.describe = describe + (cs ? ' (case-sensitive)' : '');
+  matcher.describe = `${kind} ${JSON.stringify(raw)}${cs ? ' (case-sensitive)' : ''}`;
   // Near: the squashed forms share their first 4 characters (or all of the shorter one).
-  const want = squash(m.regex ?? m.beginsWith ?? m.equals ?? '');
+  const want = squash(raw);
   matcher.near = (s) => {
     if (s === undefined || !want) return false;
     const got = squash(s);

@@ -8,8 +8,7 @@ type PagesGoal = z.infer<typeof pagesGoalSchema>;
 export function pagesMatcher(goal: PagesGoal): GoalMatcher {
   return {
     goal,
-    kind: 'pagesPerSession',
-    test: (signal, state) => (signal.type === 'pageview' && state.pages >= goal.pages ? { value: goal.value } : false),
-    explain: (signal, state) => (signal.type === 'pageview' && state.pages < goal.pages ? `${state.pages} of ${goal.pages} pages` : undefined),
+    test: (_, state) => state.pages >= goal.pages,
+    explain: (_, state) => (state.pages < goal.pages ? `${state.pages} of ${goal.pages} pages` : undefined),
   };
 }

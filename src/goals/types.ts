@@ -1,4 +1,4 @@
-import type { Goal, GoalKind } from '../config';
+import type { Goal } from '../config';
 
 /** What the goal engine reacts to. Signals are plain data: the engine never touches the DOM. */
 export type Signal =
@@ -11,15 +11,22 @@ export type Signal =
   /** `goal(id, value?)` called by hand. */
   | { type: 'manual'; id: string; value?: number };
 
-/** One goal kind compiled from config: decides whether a signal completes it. */
+/**
+ * One goal compiled from config: decides whether a signal completes it. The
+ * engine hands a matcher only the signals its kind reacts to (page views,
+ * events or the clock), so a matcher does not check the signal's type.
+ */
 export interface GoalMatcher {
   readonly goal: Goal;
-  readonly kind: GoalKind;
-  /** The conversion's value when `signal` completes the goal in `state`, or `false`. `undefined` value = none. */
-  test(signal: Signal, state: GoalState): { value?: number } | false;
+  /** `signal` completes the goal in `state` (the engine works out the value). */
+  test(signal: Signal, state: GoalState): boolean;
   /** For debug mode: why a near miss did not match, or undefined when it matched or is unrelated. */
   explain?(signal: Signal, state: GoalState): string | undefined;
 }
+
+export type PageviewSignal = Extract<Signal, { type: 'pageview' }>;
+export type EventSignal = Extract<Signal, { type: 'event' }>;
+export type TimeSignal = Extract<Signal, { type: 'time' }>;
 
 /** Per-session goal state, shared by the tabs of the session. */
 export interface GoalState {

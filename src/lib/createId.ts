@@ -1,15 +1,17 @@
 /** A random UUID v4. Ids never come from the clock, so order and dedup survive clock changes. */
 export function createId(cryptoImpl: Crypto | undefined = globalThis.crypto): string {
-  if (cryptoImpl && typeof cryptoImpl.randomUUID === 'function') {
-    try {
-      return cryptoImpl.randomUUID();
-    } catch {
-      // randomUUID exists but is limited to secure contexts; fall through.
-    }
+  try {
+    // Missing crypto or randomUUID throws too (randomUUID exists only in secure contexts): fall through.
+    return cryptoImpl!.randomUUID();
+  } catch {
+    /* below */
   }
   const bytes = new Uint8Array(16);
-  if (cryptoImpl && typeof cryptoImpl.getRandomValues === 'function') cryptoImpl.getRandomValues(bytes);
-  else for (let i = 0; i < 16; i++) bytes[i] = (Math.random() * 256) | 0;
+  try {
+    cryptoImpl!.getRandomValues(bytes);
+  } catch {
+    for (let i = 0; i < 16; i++) bytes[i] = (Math.random() * 256) | 0;
+  }
   bytes[6] = (bytes[6] & 0x0f) | 0x40;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   let hex = '';

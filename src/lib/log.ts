@@ -1,27 +1,15 @@
 // Console output with one prefix. console itself may be stubbed or broken by
 // the host page; logging must never be the thing that throws.
-const PREFIX = '[goalpost]';
+const say =
+  (method: 'warn' | 'error' | 'log') =>
+  (...args: unknown[]): void => {
+    try {
+      console[method]('[goalpost]', ...args);
+    } catch {
+      /* console unavailable */
+    }
+  };
 
-export function warn(...args: unknown[]): void {
-  try {
-    console.warn(PREFIX, ...args);
-  } catch {
-    /* console unavailable */
-  }
-}
-
-export function error(...args: unknown[]): void {
-  try {
-    console.error(PREFIX, ...args);
-  } catch {
-    /* console unavailable */
-  }
-}
-
-export function debugLog(...args: unknown[]): void {
-  try {
-    console.log(PREFIX, ...args);
-  } catch {
-    /* console unavailable */
-  }
-}
+export const warn = /* @__PURE__ */ say('warn');
+export const error = /* @__PURE__ */ say('error');
+export const debugLog = /* @__PURE__ */ say('log');

@@ -24,9 +24,10 @@ export function createMemoryStore(): KeyValue {
  * touch of sessionStorage costs it about a millisecond.
  */
 export function safeStorage(getStorage: () => Storage | null | undefined = () => globalThis.localStorage): KeyValue {
-  let storage: Storage | null | undefined;
   const memory = createMemoryStore();
+  let storage: Storage | null | undefined;
   let failed = false;
+  /** The storage, once opened; null when missing or blocked. */
   const open = () => {
     if (storage === undefined) {
       try {
@@ -34,25 +35,22 @@ export function safeStorage(getStorage: () => Storage | null | undefined = () =>
       } catch {
         storage = null;
       }
-      if (!storage) failed = true;
     }
-    return !failed;
+    return storage;
   };
   return {
     get(k) {
-      if (!open()) return memory.get(k);
       try {
-        return storage!.getItem(k);
+        if (!failed && open()) return storage!.getItem(k);
       } catch {
         failed = true;
-        return memory.get(k);
       }
+      return memory.get(k);
     },
     set(k, v) {
       memory.set(k, v);
-      if (!open()) return;
       try {
-        storage!.setItem(k, v);
+        if (!failed && open()) storage!.setItem(k, v);
       } catch {
         failed = true;
       }
@@ -60,9 +58,8 @@ export function safeStorage(getStorage: () => Storage | null | undefined = () =>
     remove(k) {
       memory.remove(k);
       // Even after a failed write (storage full): what an earlier page left must still go.
-      open();
       try {
-        storage?.removeItem(k);
+        open()?.removeItem(k);
       } catch {
         /* nothing to remove */
       }

@@ -24,7 +24,8 @@ const ATTR = 'data-goalpost-event';
  * Reads only `data-goalpost-*` attributes, never a form field's value.
  */
 export function onDomEvents(doc: Document, goals: DomGoals, emit: (e: DomEvent) => void): () => void {
-  const handle = guard((type: 'click' | 'submit', event: Event) => {
+  const handle = guard((event: Event) => {
+    const type = event.type as keyof DomGoals;
     const target = event.target as Node | null;
     const el = target && (target.nodeType === 1 ? (target as Element) : target.parentElement);
     if (!el || typeof el.closest !== 'function') return;
@@ -35,23 +36,20 @@ export function onDomEvents(doc: Document, goals: DomGoals, emit: (e: DomEvent) 
       if (el.closest(selector)) emit({ action: id, dom: id });
     }
   }, 'DOM event failed');
-  const onClick = (e: Event) => handle('click', e);
-  const onSubmit = (e: Event) => handle('submit', e);
-  doc.addEventListener('click', onClick, true);
-  doc.addEventListener('submit', onSubmit, true);
-  return () => {
-    doc.removeEventListener('click', onClick, true);
-    doc.removeEventListener('submit', onSubmit, true);
+  const listen = (add: boolean) => {
+    for (const type of ['click', 'submit']) doc[add ? 'addEventListener' : 'removeEventListener'](type, handle, true);
   };
+  listen(true);
+  return () => listen(false);
 }
 
 function fromAttributes(el: Element): DomEvent {
   const e: DomEvent = { action: el.getAttribute(ATTR) || '' };
-  const category = el.getAttribute('data-goalpost-category');
-  const label = el.getAttribute('data-goalpost-label');
+  for (const k of ['category', 'label'] as const) {
+    const v = el.getAttribute(`data-goalpost-${k}`);
+    if (v) e[k] = v;
+  }
   const value = el.getAttribute('data-goalpost-value');
-  if (category) e.category = category;
-  if (label) e.label = label;
   if (value !== null && value.trim() !== '') {
     const n = Number(value);
     if (Number.isFinite(n)) e.value = n;

@@ -9,19 +9,15 @@ import { guard } from '../lib/guard';
 export function onPageChange(win: Window, onPage: (nav: NavType) => void): () => void {
   const history = win.history;
   const notify = guard(onPage, 'page view failed');
-  const originals = { pushState: history.pushState, replaceState: history.replaceState };
-  const wrappers = {} as typeof originals;
-  for (const name of ['pushState', 'replaceState'] as const) {
-    const original = originals[name];
-    // The page's own call must behave exactly as before, whatever we do after it.
-    const wrapper = function (this: History, ...args: Parameters<History['pushState']>) {
-      const result = original.apply(this, args);
-      notify('spa');
-      return result;
-    };
-    wrappers[name] = wrapper;
-    history[name] = wrapper;
-  }
+  const names = ['pushState', 'replaceState'] as const;
+  const originals = names.map((name) => history[name]);
+  // The page's own call must behave exactly as before, whatever we do after it.
+  const wrappers = originals.map((original) => function (this: History, ...args: Parameters<History['pushState']>) {
+    const result = original.apply(this, args);
+    notify('spa');
+    return result;
+  });
+  names.forEach((name, i) => (history[name] = wrappers[i]));
   const onPop = () => notify('spa');
   const onShow = (e: PageTransitionEvent) => {
     if (e.persisted) notify('back-forward-cache');
@@ -32,8 +28,8 @@ export function onPageChange(win: Window, onPage: (nav: NavType) => void): () =>
     win.removeEventListener('popstate', onPop);
     win.removeEventListener('pageshow', onShow);
     // Unwrap only if nobody wrapped on top of us since; otherwise theirs would be lost.
-    for (const name of ['pushState', 'replaceState'] as const) {
-      if (history[name] === wrappers[name]) history[name] = originals[name];
-    }
+    names.forEach((name, i) => {
+      if (history[name] === wrappers[i]) history[name] = originals[i];
+    });
   };
 }

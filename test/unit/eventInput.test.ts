@@ -54,6 +54,26 @@ describe('normalizeEvent: fields and caps', () => {
     expect(r.warnings.join()).toMatch(/shortened/);
   });
 
+  it('holds the code to LIMITS: list entries, nested keys, depth and the messages', () => {
+    const list = (n: number) => Array.from({ length: n }, () => 1);
+    const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 1]));
+    const r = normalizeEvent('a', { ok: list(LIMITS.propItems), long: list(LIMITS.propItems + 1), flat: keys(LIMITS.propKeys), wide: keys(LIMITS.propKeys + 1) });
+    expect(r.event!.props!.ok).toHaveLength(LIMITS.propItems);
+    expect(Object.keys(r.event!.props!.flat as object)).toHaveLength(LIMITS.propKeys);
+    expect(r.event!.props!.long).toBeUndefined();
+    expect(r.event!.props!.wide).toBeUndefined();
+    expect(r.warnings.join()).toContain(`plain objects up to ${LIMITS.propDepth} levels deep`);
+    let deep: unknown = 1;
+    for (let i = 0; i < LIMITS.propDepth; i++) deep = { d: deep };
+    expect(normalizeEvent('a', { x: deep }).warnings).toEqual([]);
+    expect(normalizeEvent('a', { x: { d: deep } }).warnings).toHaveLength(1);
+    const many = normalizeEvent('a', keys(LIMITS.propKeys + 1)).warnings.join();
+    expect(many).toContain(`more than ${LIMITS.propKeys} props`);
+    expect(normalizeEvent('a', { s: 'x'.repeat(LIMITS.propString + 1) }).warnings.join()).toContain(`longer than ${LIMITS.propString} characters`);
+    const big = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, 'x'.repeat(1000)]));
+    expect(normalizeEvent('a', big).warnings.join()).toContain(`over ${LIMITS.propsBytes} bytes`);
+  });
+
   it('refuses props over the byte cap but still sends the event', () => {
     const big = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, 'x'.repeat(1000)]));
     const r = normalizeEvent('a', big);

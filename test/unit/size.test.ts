@@ -15,9 +15,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * durable queue, privacy and timing work landed (13,297 before them);
  * 19,286 once the build wrote the compact config validator as code (19,961 before);
  * 19,463 with track()'s deferred, chunked serialisation and one removal write per round;
- * 19,656 with V8's compile hint, web-vitals started at idle and storage opened on first use.
+ * 19,656 with V8's compile hint, web-vitals started at idle and storage opened on first use;
+ * 19,359 (by the zlib this test uses) once the goal matchers, event input, script entry and
+ * helpers were slimmed (-369 B).
  */
-export const CEILING = 19_700;
+export const CEILING = 19_400;
 
 const root = path.resolve(__dirname, '../..');
 const file = path.join(root, 'dist/goalpost.iife.js');
