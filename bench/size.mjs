@@ -11,7 +11,7 @@ const sideEffects = (id) => id.endsWith('src/script.ts') || id.startsWith('entry
 /** Replaces a source file by `code` in one variant. */
 const stub = (file, code) => ({ name: `stub-${file}`, load: (id) => (id.endsWith(file) ? code : null) });
 const noConfig = stub('src/config.ts', 'export const parseConfig = (c) => ({ ok: true, config: c });');
-const noVitals = stub('src/vitals/createVitals.ts', 'export const createVitals = () => ({ speed: () => ({}), timing: () => ({}), stop() {} });');
+const noVitals = stub('src/vitals/createVitals.ts', 'export const createVitals = () => ({ speed: () => ({}), timing: () => ({}), stop() {} }); export const navSpeed = () => ({});');
 const only = (code) => ({ input: 'entry:x', virtual: { 'entry:x': code } });
 
 export const variants = {
