@@ -240,8 +240,8 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     return t;
   };
   const durationDue = (rec: SessionRecord, t: number) => {
-    const [sessionMs, engagedMs] = thresholds(rec);
-    return t - rec.start >= sessionMs || rec.engagedMs >= engagedMs;
+    const least = thresholds(rec);
+    return t - rec.start >= least[0] || rec.engagedMs >= least[1];
   };
 
   const clock = createSessionClock(win, doc, now, () => {
@@ -255,15 +255,16 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     if (mode() === 'off') return clock.disarm();
     const t = now();
     const rec = session.current(t);
-    const [sessionMs, engagedMs] = thresholds(rec);
-    const next = Math.min(rec.start + sessionMs - t, clock.isEngaged() ? engagedMs - rec.engagedMs : Infinity);
+    const least = thresholds(rec);
+    const next = Math.min(rec.start + least[0] - t, clock.isEngaged() ? least[1] - rec.engagedMs : Infinity);
     if (next === Infinity) return clock.disarm();
-    clock.arm(next + 5, () => {
-      const at = now();
-      // A session that timed out while the page sat idle does not convert.
-      if (session.current(at).seq === 0) return;
-      record(undefined);
-    });
+    clock.arm(next + 5, onClock);
+  }
+
+  function onClock(): void {
+    // A session that timed out while the page sat idle does not convert.
+    if (session.current(now()).seq === 0) return;
+    record(undefined);
   }
 
   function pageview(nav: NavType, href: string, ref: string | undefined): void {
