@@ -137,8 +137,9 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   // web-vitals' observers start once the page is idle: their entries are buffered, nothing is missed.
   // A page hidden before that starts them then, and sends its timing at the next hide or after 60 s.
   let vitals: Vitals | undefined;
-  const startVitals = () => {
-    if (vitals || destroyed || !config.timing) return;
+  // Guarded once for both callers: it also runs as an event listener, where a throw would reach the page.
+  const startVitals = guard(() => {
+    if (vitals || destroyed) return;
     doc.removeEventListener('visibilitychange', startVitals, true);
     // `send` is called inside the hide handling, before delivery's hide flush (see createVitals): the hit is queued in time.
     vitals = createVitals({
@@ -150,11 +151,11 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
       },
     });
     stops.push(vitals.stop);
-  };
+  }, 'timing failed');
   if (config.timing) {
     doc.addEventListener('visibilitychange', startVitals, true);
     stops.push(() => doc.removeEventListener('visibilitychange', startVitals, true));
-    (env.later ?? ((fn) => whenIdle(win, fn)))(guard(startVitals, 'timing failed'));
+    (env.later ?? ((fn) => whenIdle(win, fn)))(startVitals);
   }
 
   const startDelivery = () => {

@@ -181,6 +181,13 @@ export function createQueue(o: QueueOptions): Queue {
     dirty.add(e.rec);
     if (!quiet) schedule();
   };
+  /** Out of memory; `unconfirmed`: stored hits whose delete is noted until a write confirms it. */
+  const drop = (list: Entry[], unconfirmed: boolean, quiet: boolean) => {
+    for (const e of list) {
+      if (unconfirmed && e.stored) deleting.add(e.hit.id);
+      forget(e, quiet);
+    }
+  };
   const entry = (hit: Hit, json: string, rec: string, stored: number): Entry => ({ hit, json, bytes: json ? byteLength(json) : 0, rec, stored, tries: 0 });
   const put = (e: Entry) => {
     mem.set(e.hit.id, e);
@@ -402,19 +409,11 @@ export function createQueue(o: QueueOptions): Queue {
 
     remove(list, taken) {
       if (taken) setTombstones(tombstones().concat(list.map((e) => e.hit.id)));
-      for (const e of list) {
-        if (!taken && e.stored) deleting.add(e.hit.id);
-        forget(e);
-      }
+      drop(list, !taken, false);
       return persist();
     },
 
-    sent(list) {
-      for (const e of list) {
-        if (e.stored) deleting.add(e.hit.id);
-        forget(e, true);
-      }
-    },
+    sent: (list) => drop(list, true, true),
 
     retry(list) {
       for (const e of list) {
