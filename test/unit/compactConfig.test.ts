@@ -136,6 +136,12 @@ describe('compact config validator', () => {
     ['a union that fits no option', { endpoint: ep, goals: [{ id: 'a', kind: 'destination' }, { id: 'b', kind: 'destination', url: 5, supports: {} }, { id: 'c', kind: 'event', event: {}, value: 'x' }] },
       ['goals[0].url: is required (text or an object)', 'goals[1].supports: must be text or a list, got an object', 'goals[1].url: must be text or an object, got 5', 'goals[2].value: must be a number or "event", got "x"']],
     ['not an object', 'nope', ['config: must be an object, got "nope"']],
+    // Names an object inherits are still unknown keys (the compact validator looks at own keys only).
+    ['inherited names as keys', { endpoint: ep, constructor: 1, toString: 'x', goals: [{ id: 'a', kind: 'pagesPerSession', pages: 2, hasOwnProperty: 1 }] },
+      ['config: unknown keys "constructor", "toString"', 'goals[0]: unknown key "hasOwnProperty"']],
+    // Lengths count code points, as zod does: 100 emoji are 100 characters, 101 are too many.
+    ['lengths in code points', { endpoint: ep, site: '\u{1F600}'.repeat(100), goals: [{ id: '\u{1F600}'.repeat(101), kind: 'pagesPerSession', pages: 2 }] },
+      ['goals[0].id: goal ids are at most 100 characters']],
   ];
   for (const [name, input, problems] of named) {
     it(`words "${name}" the same`, () => {

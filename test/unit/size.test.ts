@@ -17,9 +17,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * 19,463 with track()'s deferred, chunked serialisation and one removal write per round;
  * 19,656 with V8's compile hint, web-vitals started at idle and storage opened on first use;
  * 19,359 (by the zlib this test uses) once the goal matchers, event input, script entry and
- * helpers were slimmed (-369 B).
+ * helpers were slimmed (-369 B);
+ * 19,466 with the validator and URL stripping made cheaper to run cold (+85 B for about
+ * -1 ms of start-up CPU, measured by A/B in Chromium).
  */
-export const CEILING = 19_400;
+export const CEILING = 19_500;
 
 const root = path.resolve(__dirname, '../..');
 const file = path.join(root, 'dist/goalpost.iife.js');
