@@ -208,7 +208,7 @@ describe('speed on goal hits', () => {
     await open();
     const [pv] = await expectHits(server.collector, { expected: [{ type: 'pageview', nav: 'navigate' }] });
     await heroPainted(page);
-    // web-vitals reports TTFB after the load event.
+    // Wait for load, so the speed read below has settled.
     await page.waitForFunction(() => document.readyState === 'complete');
     const measured = await readBrowser(page);
     const speed = { ttfb: Math.round(measured.ttfb), fcp: Math.round(measured.fcp), lcp: Math.round(measured.lcp.at(-1)!) };
@@ -241,7 +241,7 @@ describe('speed on goal hits', () => {
     expect(goal.pid).toBe(pv.pid);
     const { speed } = goal as { speed: { ttfb?: number; fcp?: number; lcp?: number } };
     console.log('[vitals] speed of a goal at page view:', JSON.stringify(speed));
-    // Navigation Timing has TTFB long before web-vitals reports it after load; the image cannot have painted yet.
+    // TTFB comes from Navigation Timing, known at once; the image cannot have painted yet.
     expect(speed.ttfb).toBe(Math.round((await readBrowser(page)).ttfb));
     expect(speed.lcp === undefined || speed.lcp < HERO_DELAY_MS).toBe(true);
   });

@@ -14,7 +14,7 @@ function fakeReporters() {
       callbacks[name] = cb;
       opts[name] = o;
     });
-  const reporters: Reporters = { onTTFB: make('TTFB'), onFCP: make('FCP'), onLCP: make('LCP'), onINP: make('INP'), onCLS: make('CLS') };
+  const reporters: Reporters = { onFCP: make('FCP'), onLCP: make('LCP'), onINP: make('INP'), onCLS: make('CLS') };
   // `via` lets a test report a name web-vitals does not have through a real callback.
   const report = (name: string, value: number, via = name) => callbacks[via]!({ name, value });
   return { reporters, report, calls, opts };
@@ -93,13 +93,12 @@ describe('Navigation Timing', () => {
 describe('createVitals', () => {
   test('registers each web-vitals reporter once, asking for every change', () => {
     const { calls, opts } = setup();
-    expect(calls).toEqual(['TTFB', 'FCP', 'LCP', 'INP', 'CLS']);
+    expect(calls).toEqual(['FCP', 'LCP', 'INP', 'CLS']);
     for (const o of Object.values(opts)) expect(o).toEqual({ reportAllChanges: true });
   });
 
   test('maps each report to its field; the latest report of a metric wins', () => {
-    const { report, vitals } = setup(navEntry({ responseStart: 31, domContentLoadedEventStart: 210.4, loadEventStart: 380 }));
-    report('TTFB', 30.2);
+    const { report, vitals } = setup(navEntry({ responseStart: 30.2, domContentLoadedEventStart: 210.4, loadEventStart: 380 }));
     report('FCP', 101.7);
     report('LCP', 150);
     report('LCP', 420.5);
@@ -111,9 +110,12 @@ describe('createVitals', () => {
     expect(vitals.speed()).toEqual({ ttfb: 30, fcp: 102, lcp: 421 });
   });
 
-  test('before web-vitals reports TTFB (it waits for load), speed takes it from Navigation Timing', () => {
-    const { vitals } = setup(navEntry({ responseStart: 55.5 }));
-    expect(vitals.speed()).toEqual({ ttfb: 56 });
+  test('TTFB is Navigation Timing\'s responseStart, from activation on a prerendered page', () => {
+    expect(setup(navEntry({ responseStart: 55.5 })).vitals.speed()).toEqual({ ttfb: 56 });
+    vitals!.stop();
+    expect(setup(navEntry({ responseStart: 55.5, activationStart: 20 })).vitals.speed()).toEqual({ ttfb: 36 });
+    vitals!.stop();
+    expect(setup(navEntry({ responseStart: 55.5, activationStart: 900 })).vitals.speed()).toEqual({ ttfb: 0 });
   });
 
   test('an absurd report is dropped, not sent', () => {
@@ -175,8 +177,7 @@ describe('createVitals', () => {
   test('a prerendered page starts its 60 s at activation', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     Object.defineProperty(document, 'prerendering', { configurable: true, value: true });
-    const { report, sent } = setup();
-    report('TTFB', 0);
+    const { sent } = setup(navEntry({ responseStart: 5, activationStart: 40 }));
     vi.advanceTimersByTime(2 * SEND_AFTER_MS);
     expect(sent).toEqual([]);
     document.dispatchEvent(new Event('prerenderingchange'));
@@ -192,9 +193,8 @@ describe('createVitals', () => {
     setVisibility('hidden');
     restore();
     setVisibility('visible');
-    expect(vitals.timing()).toEqual({});
-    // web-vitals reports TTFB 0 from inside its own pageshow listener, then FCP and LCP after two frames.
-    report('TTFB', 0);
+    // TTFB 0 (nothing was fetched), then web-vitals reports FCP and LCP after two frames.
+    expect(vitals.timing()).toEqual({ ttfb: 0 });
     report('FCP', 16.4);
     report('LCP', 16.4);
     expect(vitals.speed()).toEqual({ ttfb: 0, fcp: 16, lcp: 16 });
@@ -213,7 +213,6 @@ describe('createVitals', () => {
     vi.advanceTimersByTime(30_000);
     restore();
     setVisibility('visible');
-    report('TTFB', 0);
     vi.advanceTimersByTime(SEND_AFTER_MS - 1);
     expect(sent).toHaveLength(1);
     vi.advanceTimersByTime(1);
