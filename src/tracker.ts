@@ -270,7 +270,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
 
   function pageview(nav: NavType, href: string, ref: string | undefined): void {
     setPage(href);
-    const screen = screenClass(win.innerWidth || doc.documentElement.clientWidth || 0);
+    const screen = screenClass(win);
     const strippedRef = ref ? strip(ref) : undefined;
     record({ type: 'pageview', path: page.path }, (base) => pageviewHit(base, nav, screen, strippedRef));
     if (nav !== 'spa') measured = { pid: page.pid, url: page.url, nav, sid: last.sid };

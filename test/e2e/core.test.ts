@@ -212,6 +212,22 @@ describe('the script tag', () => {
     expect(server.collector.requests[0].path).toBe('/collect/tag');
   });
 
+  test('screen: mobile under 768 px of viewport, tablet under 1024, desktop from there', async () => {
+    const seen: [number, unknown][] = [];
+    for (const width of [767, 768, 1023, 1024]) {
+      page = await browser.newPage();
+      await page.setViewportSize({ width, height: 700 });
+      await page.goto(server.url(fixture('source-tag-only.html')));
+      await page.waitForFunction(() => (window as unknown as { goalpost?: { loaded?: boolean } }).goalpost?.loaded === true);
+      await page.evaluate(() => (window as unknown as { goalpost: (...a: unknown[]) => void }).goalpost('flush'));
+      const [pv] = await expectHits(server.collector, { expected: [{ type: 'pageview' }], timeoutMs: 8000 });
+      seen.push([width, (pv as { screen?: unknown }).screen]);
+      await page.close();
+      server.collector.reset();
+    }
+    expect(seen).toEqual([[767, 'mobile'], [768, 'tablet'], [1023, 'tablet'], [1024, 'desktop']]);
+  });
+
   test('an invalid config: one console.error naming every problem, nothing sent, the page runs on', async () => {
     await open(fixture('invalid.html'));
     await page.waitForFunction(() => (window as unknown as { pageRanOn?: boolean }).pageRanOn === true);
