@@ -47,7 +47,7 @@ export interface TrackerEnv {
   /** Per-tab notes between pages; default sessionStorage. */
   tabStorage?: KeyValue;
   fetchImpl?: typeof fetch;
-  /** web-vitals' reporters (`onTTFB`, ...). */
+  /** web-vitals' reporters (`onFCP`, ...). */
   reporters?: Reporters;
   /** Runs what the first page view does not need (web-vitals' observers); default: when the page is idle. */
   later?: (fn: () => void) => void;
