@@ -100,7 +100,7 @@ export async function createBrowserBench() {
    */
   const startup = (kind) =>
     withBrowser(async ({ browser, navigate }) => {
-      const { cpuMs, attributedMs, detail } = await mainThreadTime(
+      const { cpuMs, attributedMs, attributedParts, detail } = await mainThreadTime(
         browser,
         async () => {
           const t = Date.now();
@@ -110,7 +110,7 @@ export async function createBrowserBench() {
         { attribute: 'goalpost.iife.js' },
       );
       if (detail) console.error(JSON.stringify(detail, null, 1));
-      return { cpuMs, attributedMs };
+      return { cpuMs, attributedMs, attributedParts };
     });
 
   /** `n` calls back to back, then 5 s: loop wall ms, main-thread CPU ms, and what the collector got in that time. */

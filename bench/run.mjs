@@ -65,6 +65,12 @@ row('1,000 track(): requests in those 5 s', '', at((r) => r.track.requests), Mat
 row('1,000 track(): events at the collector in 5 s', '', at((r) => r.track.events), 1000, { atMost: false, worst: true });
 row('bytes per hit on the wire', 'B', at((r) => r.track.bytesPerHit), undefined);
 row('start-up: CPU of tasks running goalpost, first 5 s', 'ms', at((r) => r.startupGoalpost.attributedMs), 5);
+const part = (name, info) => row(`  of it: ${name}`, 'ms', at((r) => r.startupGoalpost.attributedParts[name.split(' ')[0]]), undefined, { info });
+part('evaluate', 'the script: config check, ids, first page view and its hit');
+part('other', 'IndexedDB and storage replies, promise jobs');
+part('idle', "web-vitals' observers, started at idle");
+part('event', 'listeners run inside the page\'s own events (load, pageshow)');
+part('timer', 'the deferred IndexedDB write');
 row('start-up: page CPU, goalpost minus empty page', 'ms', at((r) => r.startupGoalpost.cpuMs - r.startupEmpty.cpuMs), undefined, { info: 'noisy: renderer start-up dominates' });
 row('10,000 track() in one loop: the loop\'s CPU', 'ms', at((r) => r.tenK.loopCpuMs), undefined, { info: 'one task: over 50 ms above 5 µs a call' });
 row('10,000 track(): other tasks over 50 ms CPU until delivered', '', at((r) => r.tenK.cpuLongTasks), 0, { worst: true });

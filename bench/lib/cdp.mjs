@@ -118,6 +118,8 @@ export async function mainThreadTime(browser, during, { longTaskMs = 50, attribu
   }
   const cpuOf = (e) => (e.tdur ?? e.dur ?? 0) / 1000;
   const ours = new Set();
+  /** What ran goalpost's code in each attributed task: the first such mark's name. */
+  const kindOf = new Map();
   if (attribute) {
     const urlOf = (e) => e.args?.data?.url ?? e.args?.data?.scriptName ?? e.args?.fileName ?? e.args?.data?.stackTrace?.[0]?.url ?? '';
     // Running its code, not merely fetching it (the preload scanner names the URL too).
@@ -129,6 +131,9 @@ export async function mainThreadTime(browser, during, { longTaskMs = 50, attribu
       for (let j = i; j < marks.length && marks[j].ts <= task.ts + (task.dur ?? 0); j++) {
         if (thread(marks[j]) === thread(task)) {
           ours.add(task);
+          const kinds = ['EvaluateScript', 'FireIdleCallback', 'TimerFire', 'EventDispatch'];
+          const inner = onMain.find((e) => e.ts >= task.ts && e.ts <= task.ts + (task.dur ?? 0) && thread(e) === thread(task) && kinds.includes(e.name));
+          kindOf.set(task, inner?.name);
           break;
         }
       }
@@ -137,11 +142,17 @@ export async function mainThreadTime(browser, during, { longTaskMs = 50, attribu
   let cpuMs = 0;
   let wallMs = 0;
   let attributedMs = 0;
+  /** attributedMs by what ran goalpost's code: evaluate (the script itself), idle, timer, event, other (storage replies, promise jobs). */
+  const attributedParts = { evaluate: 0, idle: 0, timer: 0, event: 0, other: 0 };
+  const partOf = { EvaluateScript: 'evaluate', 'v8.compile': 'evaluate', 'v8.run': 'evaluate', FireIdleCallback: 'idle', TimerFire: 'timer', EventDispatch: 'event' };
   const long = [];
   for (const task of tasks) {
     cpuMs += cpuOf(task);
     wallMs += (task.dur ?? 0) / 1000;
-    if (ours.has(task)) attributedMs += cpuOf(task);
+    if (ours.has(task)) {
+      attributedMs += cpuOf(task);
+      attributedParts[partOf[kindOf.get(task)] ?? 'other'] += cpuOf(task);
+    }
     if (cpuOf(task) > longTaskMs) long.push({ cpuMs: cpuOf(task), wallMs: task.dur / 1000 });
   }
   const longest = tasks.reduce((m, t) => (cpuOf(t) > cpuOf(m) ? t : m), { tdur: 0, dur: 0 });
@@ -155,5 +166,5 @@ export async function mainThreadTime(browser, during, { longTaskMs = 50, attribu
         ).sort((a, b) => b[1] - a[1]).slice(0, 8),
       }))
     : undefined;
-  return { cpuMs, wallMs, attributedMs, long, longest: { cpuMs: cpuOf(longest), wallMs: (longest.dur ?? 0) / 1000 }, result, detail };
+  return { cpuMs, wallMs, attributedMs, attributedParts, long, longest: { cpuMs: cpuOf(longest), wallMs: (longest.dur ?? 0) / 1000 }, result, detail };
 }
