@@ -118,8 +118,10 @@ export async function mainThreadTime(browser, during, { longTaskMs = 50, attribu
   }
   const cpuOf = (e) => (e.tdur ?? e.dur ?? 0) / 1000;
   const ours = new Set();
-  /** What ran goalpost's code in each attributed task: the first such mark's name. */
+  /** What ran goalpost's code in each attributed task: EvaluateScript, FireIdleCallback, TimerFire, EventDispatch or undefined. */
   const kindOf = new Map();
+  /** In event tasks: the CPU of goalpost's own listener calls. */
+  const listenersOf = new Map();
   if (attribute) {
     const urlOf = (e) => e.args?.data?.url ?? e.args?.data?.scriptName ?? e.args?.fileName ?? e.args?.data?.stackTrace?.[0]?.url ?? '';
     // Running its code, not merely fetching it (the preload scanner names the URL too).
@@ -134,6 +136,17 @@ export async function mainThreadTime(browser, during, { longTaskMs = 50, attribu
           const kinds = ['EvaluateScript', 'FireIdleCallback', 'TimerFire', 'EventDispatch'];
           const inner = onMain.find((e) => e.ts >= task.ts && e.ts <= task.ts + (task.dur ?? 0) && thread(e) === thread(task) && kinds.includes(e.name));
           kindOf.set(task, inner?.name);
+          if (inner?.name === 'EventDispatch') {
+            let end = 0;
+            let ms = 0;
+            for (let k = j; k < marks.length && marks[k].ts <= task.ts + (task.dur ?? 0); k++) {
+              const m = marks[k];
+              if (m.name !== 'FunctionCall' || thread(m) !== thread(task) || m.ts < end) continue;
+              end = m.ts + (m.dur ?? 0);
+              ms += cpuOf(m);
+            }
+            listenersOf.set(task, ms);
+          }
           break;
         }
       }
@@ -142,7 +155,11 @@ export async function mainThreadTime(browser, during, { longTaskMs = 50, attribu
   let cpuMs = 0;
   let wallMs = 0;
   let attributedMs = 0;
-  /** attributedMs by what ran goalpost's code: evaluate (the script itself), idle, timer, event, other (storage replies, promise jobs). */
+  /**
+   * attributedMs by what ran goalpost's code: evaluate (the script itself), idle, timer, event, other
+   * (storage replies, promise jobs). A task of the page's own events (load, pageshow, visibilitychange)
+   * runs with or without goalpost: of it, only goalpost's listener calls count.
+   */
   const attributedParts = { evaluate: 0, idle: 0, timer: 0, event: 0, other: 0 };
   const partOf = { EvaluateScript: 'evaluate', 'v8.compile': 'evaluate', 'v8.run': 'evaluate', FireIdleCallback: 'idle', TimerFire: 'timer', EventDispatch: 'event' };
   const long = [];
@@ -150,8 +167,9 @@ export async function mainThreadTime(browser, during, { longTaskMs = 50, attribu
     cpuMs += cpuOf(task);
     wallMs += (task.dur ?? 0) / 1000;
     if (ours.has(task)) {
-      attributedMs += cpuOf(task);
-      attributedParts[partOf[kindOf.get(task)] ?? 'other'] += cpuOf(task);
+      const ms = listenersOf.get(task) ?? cpuOf(task);
+      attributedMs += ms;
+      attributedParts[partOf[kindOf.get(task)] ?? 'other'] += ms;
     }
     if (cpuOf(task) > longTaskMs) long.push({ cpuMs: cpuOf(task), wallMs: task.dur / 1000 });
   }
