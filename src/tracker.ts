@@ -2,14 +2,14 @@ import type { ResolvedConfig } from './config';
 import { createEngine, type Conversion } from './engine';
 import { normalizeEvent, type TrackProps } from './eventInput';
 import type { Signal } from './goals/types';
-import { eventHit, goalHit, pageviewHit, screenClass, timingHit, type HitBase } from './hits';
+import { goalHit, screenClass, type HitBase } from './hits';
 import { createId } from './lib/createId';
 import { guard } from './lib/guard';
 import { debugLog, warn } from './lib/log';
 import { safeStorage, type KeyValue } from './lib/safeStorage';
 import { createConsent, CONSENT_KEY, type ConsentChoice } from './consent';
 import { createParamFilter, FORM_KEY, isDoNotTrack, onSecretFormFields, secretFieldNames, stripUrl } from './privacy';
-import type { Hit, NavType } from './schema';
+import type { Hit, NavType, PageviewHit } from './schema';
 import { createSession, CLIENT_KEY, SESSION_KEY, type SessionRecord } from './session';
 import { onDomEvents, type DomEvent, type DomGoals } from './signals/domEvents';
 import { onPageChange } from './signals/pageviews';
@@ -17,6 +17,7 @@ import { createSessionClock } from './signals/sessionClock';
 import { createDelivery, forgetDelivery, type Delivery } from './transport';
 import { whenIdle } from './lib/whenIdle';
 import { createVitals, navSpeed, type Reporters, type Vitals } from './vitals/createVitals';
+import { readNavEntry } from './vitals/navTiming';
 
 export type { TrackProps, ConsentChoice };
 export { CONSENT_KEY };
@@ -146,8 +147,9 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
       win,
       reporters: env.reporters,
       send: (timing) => {
+        // The hard load's (or bfcache restore's) pid and url, not those of a later SPA view.
         const m = measured;
-        if (m) record(undefined, (base) => timingHit({ ...base, pid: m.pid, url: m.url }, m.nav, timing), m.sid);
+        if (m) record(undefined, (base) => ({ ...base, pid: m.pid, url: m.url, type: 'timing', timing: { ...timing, nav: m.nav } }), m.sid);
       },
     });
     stops.push(vitals.stop);
@@ -271,8 +273,9 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   function pageview(nav: NavType, href: string, ref: string | undefined): void {
     setPage(href);
     const screen = screenClass(win);
-    const strippedRef = ref ? strip(ref) : undefined;
-    record({ type: 'pageview', path: page.path }, (base) => pageviewHit(base, nav, screen, strippedRef));
+    const hit = { type: 'pageview', nav, screen } as Omit<PageviewHit, keyof HitBase>;
+    if (ref && (ref = strip(ref))) hit.ref = ref;
+    record({ type: 'pageview', path: page.path }, (base) => ({ ...base, ...hit }));
     if (nav !== 'spa') measured = { pid: page.pid, url: page.url, nav, sid: last.sid };
   }
 
@@ -280,7 +283,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     const { event, warnings } = normalizeEvent(action, props);
     if (warnings.length) warn(warnings.join('; '));
     if (!event) return;
-    record({ type: 'event', action: event.action, category: event.category, label: event.label, value: event.value, dom }, (base) => eventHit(base, event));
+    record({ type: 'event', action: event.action, category: event.category, label: event.label, value: event.value, dom }, (base) => ({ ...base, type: 'event', event }));
   }
 
   // Page views: the hard load (after prerender activation), then History API and bfcache.
@@ -343,14 +346,8 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
 
 /** navigate, reload or back_forward, from Navigation Timing. */
 function hardNavType(win: Window): NavType {
-  try {
-    const entry = win.performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-    const type = entry?.type;
-    if (type === 'reload' || type === 'back_forward') return type;
-  } catch {
-    /* old browser */
-  }
-  return 'navigate';
+  const type = readNavEntry(win)?.type;
+  return type === 'reload' || type === 'back_forward' ? type : 'navigate';
 }
 
 function guardAll<T extends object>(api: T): T {
