@@ -39,42 +39,30 @@ export interface Engine {
 const NONE: string[] = [];
 const ALREADY = 'already converted this session';
 
-const supportsOf = (g: Goal): string[] => (g.supports === undefined ? [] : typeof g.supports === 'string' ? [g.supports] : [...g.supports]);
+/** Each kind's compiler; destination matchers carry their funnel steps, duration matchers their threshold. */
+const compile = { destination: destinationMatcher, duration: durationMatcher, pagesPerSession: pagesMatcher, event: eventMatcher } as unknown as Record<
+  Goal['kind'],
+  (g: Goal) => GoalMatcher & { steps?: Matcher[] }
+>;
+
+const supportsOf = (g: Goal | undefined): string[] => ([] as string[]).concat(g?.supports ?? []);
 
 /** Compiles the goals once (regexes included); evaluation allocates little and never throws on valid config. */
 export function createEngine(goals: readonly Goal[]): Engine {
-  const matchers: GoalMatcher[] = [];
+  const byId = new Map(goals.map((g) => [g.id, g]));
+  const matchers = goals.map((g) => compile[g.kind](g));
   /** Destination goals with a funnel: their steps, by goal id. */
   const funnels = new Map<string, Matcher[]>();
-  const durations: ReturnType<typeof durationMatcher>[] = [];
-  const byId = new Map<string, Goal>();
-  const microsOf = new Map<string, Set<string>>();
-  for (const g of goals) {
-    byId.set(g.id, g);
-    for (const macro of supportsOf(g)) {
-      if (!microsOf.has(macro)) microsOf.set(macro, new Set());
-      microsOf.get(macro)!.add(g.id);
-    }
-    if (g.kind === 'destination') {
-      const m = destinationMatcher(g);
-      if (m.steps.length) funnels.set(g.id, m.steps);
-      matchers.push(m);
-    } else if (g.kind === 'duration') {
-      const m = durationMatcher(g);
-      durations.push(m);
-      matchers.push(m);
-    } else if (g.kind === 'pagesPerSession') matchers.push(pagesMatcher(g));
-    else matchers.push(eventMatcher(g));
-  }
+  for (const m of matchers) if (m.steps?.length) funnels.set(m.goal.id, m.steps);
+  const durations = matchers.filter((m) => m.goal.kind === 'duration') as ReturnType<typeof durationMatcher>[];
   // Micro goals first: one completed by the same signal as its macro goal (the
   // fourth page view is the thanks page) was reached on the way, so it assists.
-  matchers.sort((a, b) => Number(a.goal.supports === undefined) - Number(b.goal.supports === undefined));
+  matchers.sort((a, b) => +(a.goal.supports === undefined) - +(b.goal.supports === undefined));
 
   // A signal meets only the goals that could match it: those of its kind and,
   // for an event, those whose action is that word (or not a plain word).
   // The matchers' order (micro goals first) is kept, so assists work as before. (Issue 7: >= 1M signals/s with 50 goals.)
-  const reactsTo = { destination: 'pageview', pagesPerSession: 'pageview', duration: 'time', event: 'event' } as const;
-  const kinds = matchers.map((m) => reactsTo[m.goal.kind]);
+  const kinds = matchers.map((m) => (m.goal.kind === 'duration' ? 'time' : m.goal.kind === 'event' ? 'event' : 'pageview'));
   const words = matchers.map((m) => {
     const a = m.goal.kind === 'event' && !m.goal.on ? m.goal.event?.action : undefined;
     return (typeof a === 'string' ? a : a && a.beginsWith === undefined && a.regex === undefined ? a.equals : undefined)?.toLowerCase();
@@ -95,7 +83,6 @@ export function createEngine(goals: readonly Goal[]): Engine {
     }
     return flags;
   };
-  const pendingOf = new WeakMap<readonly string[], typeof durations>();
 
   /** Converts `goal` in `state`: the conversion goes to `conversions`, the new state comes back. */
   function convert(goal: Goal, signal: Signal, state: GoalState, conversions: Conversion[]): GoalState {
@@ -106,8 +93,8 @@ export function createEngine(goals: readonly Goal[]): Engine {
     const value = goal.value === 'event' || (signal.type === 'manual' && given !== undefined) ? given : goal.value;
     if (value !== undefined) conversion.value = value;
     if (!supports.length) {
-      const micros = microsOf.get(goal.id);
-      conversion.assists = micros ? state.done.filter((id) => micros.has(id)) : [];
+      // Its micro goals: those converted earlier whose supports name it (an id an older config left has none).
+      conversion.assists = state.done.filter((id) => supportsOf(byId.get(id)).includes(goal.id));
       const steps = funnels.get(goal.id);
       if (steps) {
         const seen = state.steps[goal.id] ?? [];
@@ -121,12 +108,8 @@ export function createEngine(goals: readonly Goal[]): Engine {
   return {
     goal: (id) => byId.get(id),
 
-    // Asked on every hit, twice: answered once per done list.
-    pendingDurations(state) {
-      let pending = pendingOf.get(state.done);
-      if (!pending) pendingOf.set(state.done, (pending = durations.filter((d) => !flagsOf(state.done)[indexOf.get(d.goal.id)!])));
-      return pending;
-    },
+    // The tracker asks once per done list (it keeps the thresholds it works out).
+    pendingDurations: (state) => durations.filter((d) => !flagsOf(state.done)[indexOf.get(d.goal.id)!]),
 
     evaluate(prev, signal, explain = false) {
       const conversions: Conversion[] = [];
@@ -148,8 +131,8 @@ export function createEngine(goals: readonly Goal[]): Engine {
         const goal = byId.get(signal.id);
         if (goal && !state.done.includes(goal.id)) state = convert(goal, signal, state, conversions);
         else if (goal && explain) misses.push(`${goal.kind} "${goal.id}": ${ALREADY}`);
-        return { state, conversions, misses };
       }
+      // No matcher reacts to a manual signal: the loop below passes it by.
       const word = signal.type === 'event' && !explain ? signal.action.toLowerCase() : undefined;
       let done = flagsOf(state.done);
       for (let i = 0; i < matchers.length; i++) {
