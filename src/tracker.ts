@@ -5,6 +5,7 @@ import type { Signal } from './goals/types';
 import { goalHit, screenClass, type HitBase } from './hits';
 import { createId } from './lib/createId';
 import { guard } from './lib/guard';
+import { listen } from './lib/listen';
 import { debugLog, warn } from './lib/log';
 import { safeStorage, type KeyValue } from './lib/safeStorage';
 import { createConsent, CONSENT_KEY, type ConsentChoice } from './consent';
@@ -109,8 +110,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     if (e.key === CONSENT_KEY && (e.newValue === 'granted' || e.newValue === 'denied')) consent.set(e.newValue, false);
     if (e.key === SESSION_KEY || e.key === null) session.resync();
   });
-  win.addEventListener('storage', onStorage);
-  stops.push(() => win.removeEventListener('storage', onStorage));
+  stops.push(listen(win, 'storage', onStorage));
   if (debug && mode() !== 'on') {
     debugLog(mode() === 'off' ? 'consent was denied: nothing is stored or sent.' : "waiting for consent('granted'): nothing is stored or sent; hits wait in memory.");
   }
@@ -155,8 +155,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     stops.push(vitals.stop);
   }, 'timing failed');
   if (config.timing) {
-    doc.addEventListener('visibilitychange', startVitals, true);
-    stops.push(() => doc.removeEventListener('visibilitychange', startVitals, true));
+    stops.push(listen(doc, 'visibilitychange', startVitals, true));
     (env.later ?? ((fn) => whenIdle(win, fn)))(startVitals);
   }
 
@@ -290,8 +289,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   const firstPageview = () => pageview(hardNavType(win), win.location.href, doc.referrer || undefined);
   if ((doc as Document & { prerendering?: boolean }).prerendering) {
     const onActivate = guard(() => firstPageview(), 'page view failed');
-    doc.addEventListener('prerenderingchange', onActivate, { once: true });
-    stops.push(() => doc.removeEventListener('prerenderingchange', onActivate));
+    stops.push(listen(doc, 'prerenderingchange', onActivate, { once: true }));
   } else firstPageview();
   stops.push(
     onPageChange(win, (nav) => {

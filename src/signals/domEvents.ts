@@ -1,4 +1,5 @@
 import { guard } from '../lib/guard';
+import { listen } from '../lib/listen';
 import { warn } from '../lib/log';
 
 /** An event seen in the DOM: from `data-goalpost-*` attributes, or from an `on` goal (`dom` = its id). */
@@ -36,11 +37,7 @@ export function onDomEvents(doc: Document, goals: DomGoals, emit: (e: DomEvent) 
       if (el.closest(selector)) emit({ action: id, dom: id });
     }
   }, 'DOM event failed');
-  const listen = (add: boolean) => {
-    for (const type of ['click', 'submit']) doc[add ? 'addEventListener' : 'removeEventListener'](type, handle, true);
-  };
-  listen(true);
-  return () => listen(false);
+  return listen(doc, 'click submit', handle, true);
 }
 
 function fromAttributes(el: Element): DomEvent {

@@ -1,4 +1,5 @@
 import { guard } from '../lib/guard';
+import { listen } from '../lib/listen';
 
 /**
  * The page's share of engaged time (visible and focused), and one timer for
@@ -41,14 +42,8 @@ export function createSessionClock(win: Window, doc: Document, now: () => number
     engaged = engagedNow();
     onChange();
   }, 'session clock failed');
-  const events: [EventTarget, string][] = [
-    [doc, 'visibilitychange'],
-    [win, 'focus'],
-    [win, 'blur'],
-    [win, 'pageshow'],
-    [win, 'pagehide'],
-  ];
-  for (const [target, type] of events) target.addEventListener(type, update);
+  const offDoc = listen(doc, 'visibilitychange', update);
+  const offWin = listen(win, 'focus blur pageshow pagehide', update);
 
   return {
     takeEngaged(t) {
@@ -72,7 +67,8 @@ export function createSessionClock(win: Window, doc: Document, now: () => number
     disarm,
     stop() {
       disarm();
-      for (const [target, type] of events) target.removeEventListener(type, update);
+      offDoc();
+      offWin();
     },
   };
 }
