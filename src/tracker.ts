@@ -12,7 +12,7 @@ import { createConsent, forget, CONSENT_KEY, type ConsentChoice } from './consen
 import { createParamFilter, FORM_KEY, isDoNotTrack, onSecretFormFields, secretFieldNames, stripUrl } from './privacy';
 import type { Hit, NavType, PageviewHit } from './schema';
 import { createSession, CLIENT_KEY, SESSION_KEY, type SessionRecord } from './session';
-import { onDomEvents, type DomEvent, type DomGoals } from './signals/domEvents';
+import { onDomEvents, type DomEvent } from './signals/domEvents';
 import { onPageChange } from './signals/pageviews';
 import { createSessionClock } from './signals/sessionClock';
 import { createDelivery, forgetDelivery, type Delivery } from './transport';
@@ -185,16 +185,15 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     if (destroyed || mode() === 'off') return;
     const t = now();
     const rec: SessionRecord = { ...session.current(t) };
+    const base = (sid: string, seq: number): HitBase => ({ id: newId(), ts: t, cid: session.cid, sid, pid: page.pid, seq, url: page.url });
     if (primary && belongsTo && belongsTo !== rec.sid) {
       // The page's session timed out (a tab hidden an hour after it loaded): its timing
       // goes with that session and does not start a new one.
-      const seq = last.sid === belongsTo ? ++last.seq : 1;
-      return deliver(primary({ id: newId(), ts: t, cid: session.cid, sid: belongsTo, pid: page.pid, seq, url: page.url }));
+      return deliver(primary(base(belongsTo, last.sid === belongsTo ? ++last.seq : 1)));
     }
     rec.engagedMs += clock.takeEngaged(t);
     const hits: Hit[] = [];
-    const base = (): HitBase => ({ id: newId(), ts: t, cid: session.cid, sid: rec.sid, pid: page.pid, seq: ++rec.seq, url: page.url });
-    if (primary) hits.push(primary(base()));
+    if (primary) hits.push(primary(base(rec.sid, ++rec.seq)));
     const conversions: Conversion[] = [];
     const misses: string[] = [];
     const evaluate = (s: Signal) => {
@@ -205,10 +204,11 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     };
     if (signal) evaluate(signal);
     // The session clock's signal, only when a duration goal has reached its time (most hits: none has).
-    if (durationDue(rec, t)) evaluate({ type: 'time', sessionMs: t - rec.start, engagedMs: rec.engagedMs });
+    const least = thresholds(rec);
+    if (t - rec.start >= least[0] || rec.engagedMs >= least[1]) evaluate({ type: 'time', sessionMs: t - rec.start, engagedMs: rec.engagedMs });
     if (debug && (signal || conversions.length)) explain(signal, conversions, misses);
     const speed = !conversions.length || !config.timing ? {} : vitals ? vitals.speed() : navSpeed(win);
-    for (const c of conversions) hits.push(goalHit(base(), c, config.currency, speed));
+    for (const c of conversions) hits.push(goalHit(base(rec.sid, ++rec.seq), c, config.currency, speed));
     if (!hits.length) return;
     rec.last = t;
     session.commit(rec);
@@ -240,10 +240,6 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
       thresholdsOf.set(rec.goals.done, t);
     }
     return t;
-  };
-  const durationDue = (rec: SessionRecord, t: number) => {
-    const least = thresholds(rec);
-    return t - rec.start >= least[0] || rec.engagedMs >= least[1];
   };
 
   const clock = createSessionClock(win, doc, now, () => {
@@ -299,14 +295,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     }),
   );
 
-  const domGoals: DomGoals = { click: [], submit: [] };
-  for (const g of config.goals) {
-    if (g.kind === 'event' && g.on) {
-      if (g.on.click) domGoals.click.push([g.id, g.on.click]);
-      if (g.on.submit) domGoals.submit.push([g.id, g.on.submit]);
-    }
-  }
-  stops.push(onDomEvents(doc, domGoals, ({ action, dom, ...props }: DomEvent) => trackEvent(action, props, dom)));
+  stops.push(onDomEvents(doc, config.goals, ({ action, dom, ...props }: DomEvent) => trackEvent(action, props, dom)));
 
   const api: Tracker = {
     track: (action, props) => trackEvent(action, props),

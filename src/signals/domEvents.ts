@@ -1,3 +1,4 @@
+import type { Goal } from '../config';
 import { guard } from '../lib/guard';
 import { listen } from '../lib/listen';
 import { warn } from '../lib/log';
@@ -11,11 +12,6 @@ export interface DomEvent {
   dom?: string;
 }
 
-/** `on: { click | submit: selector }` goals, as [goal id, selector] pairs. */
-export interface DomGoals {
-  click: [string, string][];
-  submit: [string, string][];
-}
 
 const ATTR = 'data-goalpost-event';
 
@@ -24,17 +20,19 @@ const ATTR = 'data-goalpost-event';
  * later count too. Capture phase: a page that stops propagation still counts.
  * Reads only `data-goalpost-*` attributes, never a form field's value.
  */
-export function onDomEvents(doc: Document, goals: DomGoals, emit: (e: DomEvent) => void): () => void {
+export function onDomEvents(doc: Document, goals: readonly Goal[], emit: (e: DomEvent) => void): () => void {
   const handle = guard((event: Event) => {
-    const type = event.type as keyof DomGoals;
+    const type = event.type as 'click' | 'submit';
     const target = event.target as Node | null;
     const el = target && (target.nodeType === 1 ? (target as Element) : target.parentElement);
     if (!el || typeof el.closest !== 'function') return;
     const declared = el.closest(`[${ATTR}]`);
     // A form with data-goalpost-event tracks its submit, not the clicks inside it.
     if (declared && (type === 'submit' ? declared === el : declared.tagName !== 'FORM')) emit(fromAttributes(declared));
-    for (const [id, selector] of goals[type]) {
-      if (el.closest(selector)) emit({ action: id, dom: id });
+    // `on: { click | submit: selector }` goals, in config order.
+    for (const g of goals) {
+      const selector = g.kind === 'event' && g.on?.[type];
+      if (selector && el.closest(selector)) emit({ action: g.id, dom: g.id });
     }
   }, 'DOM event failed');
   return listen(doc, 'click submit', handle, true);
