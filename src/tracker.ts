@@ -310,7 +310,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     },
     goal(id, value) {
       if (typeof id !== 'string' || !engine.goal(id)) return warn(`goal(${JSON.stringify(id)}): no goal with this id is declared; not sent`);
-      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
+      if (value !== undefined && !Number.isFinite(value)) {
         return warn(`goal("${id}") value must be a finite number, got ${String(value)}; not sent`);
       }
       record({ type: 'manual', id, value });
