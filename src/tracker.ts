@@ -156,7 +156,8 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   }, 'timing failed');
   if (config.timing) {
     stops.push(listen(doc, 'visibilitychange', startVitals, true));
-    (env.later ?? ((fn) => whenIdle(win, fn)))(startVitals);
+    if (env.later) env.later(startVitals);
+    else whenIdle(win, startVitals);
   }
 
   const startDelivery = () => {

@@ -23,7 +23,7 @@ export function createMemoryStore(): KeyValue {
  * nothing behind, not even for a moment. Opened on first use: a page's first
  * touch of sessionStorage costs it about a millisecond.
  */
-export function safeStorage(getStorage: () => Storage | null | undefined = () => globalThis.localStorage): KeyValue {
+export function safeStorage(getStorage: () => Storage | null | undefined): KeyValue {
   const memory = createMemoryStore();
   let storage: Storage | null | undefined;
   let failed = false;
