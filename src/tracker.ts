@@ -168,10 +168,6 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   if (mode() === 'on') startDelivery();
 
   let page = { pid: newId(), href: '', url: '', path: '' };
-  const setPage = (href: string) => {
-    const u = new URL(href, win.location.href);
-    page = { pid: newId(), href: u.href, url: strip(u.href), path: u.pathname + u.search };
-  };
 
   const deliver = (hit: Hit) => {
     if (debug) debugLog(hit.type, hit);
@@ -266,8 +262,8 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     record(undefined);
   }
 
-  function pageview(nav: NavType, href: string, ref: string | undefined): void {
-    setPage(href);
+  function pageview(nav: NavType, u: URL, ref: string): void {
+    page = { pid: newId(), href: u.href, url: strip(u.href), path: u.pathname + u.search };
     const screen = screenClass(win);
     const hit = { type: 'pageview', nav, screen } as Omit<PageviewHit, keyof HitBase>;
     if (ref && (ref = strip(ref))) hit.ref = ref;
@@ -283,7 +279,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   }
 
   // Page views: the hard load (after prerender activation), then History API and bfcache.
-  const firstPageview = () => pageview(hardNavType(win), win.location.href, doc.referrer || undefined);
+  const firstPageview = () => pageview(hardNavType(win), new URL(win.location.href), doc.referrer);
   if ((doc as Document & { prerendering?: boolean }).prerendering) {
     const onActivate = guard(() => firstPageview(), 'page view failed');
     stops.push(listen(doc, 'prerenderingchange', onActivate, { once: true }));
@@ -292,7 +288,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     onPageChange(win, (nav) => {
       const u = new URL(win.location.href);
       if (nav === 'spa' && u.pathname + u.search === page.path) return;
-      pageview(nav, u.href, nav === 'spa' ? page.href : doc.referrer || undefined);
+      pageview(nav, u, nav === 'spa' ? page.href : doc.referrer);
     }),
   );
 
@@ -301,13 +297,13 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   const api: Tracker = {
     track: (action, props) => trackEvent(action, props),
     pageview(url) {
-      let href: string;
+      let u: URL;
       try {
-        href = new URL(url ?? win.location.href, win.location.href).href;
+        u = new URL(url ?? win.location.href, win.location.href);
       } catch {
         return warn(`pageview(${JSON.stringify(url)}): not a URL; page view not sent`);
       }
-      pageview('spa', href, page.href);
+      pageview('spa', u, page.href);
     },
     goal(id, value) {
       if (typeof id !== 'string' || !engine.goal(id)) return warn(`goal(${JSON.stringify(id)}): no goal with this id is declared; not sent`);
