@@ -45,7 +45,7 @@ function fromAttributes(el: Element): DomEvent {
     if (v) e[k] = v;
   }
   const value = el.getAttribute('data-goalpost-value');
-  if (value !== null && value.trim() !== '') {
+  if (value?.trim()) {
     const n = Number(value);
     if (Number.isFinite(n)) e.value = n;
     else warn(`data-goalpost-value ${JSON.stringify(value)} on "${e.action}" is not a number; sent without a value`);
