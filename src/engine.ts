@@ -4,6 +4,7 @@ import { durationMatcher } from './goals/duration';
 import { eventMatcher } from './goals/event';
 import { pagesMatcher } from './goals/pages';
 import type { Matcher } from './goals/match';
+import { perDoneList } from './goals/perDoneList';
 import type { GoalMatcher, GoalState, Signal } from './goals/types';
 
 /** A goal completed by a signal: what the goal hit reports. */
@@ -67,22 +68,13 @@ export function createEngine(goals: readonly Goal[]): Engine {
     const a = m.goal.kind === 'event' && !m.goal.on ? m.goal.event?.action : undefined;
     return (typeof a === 'string' ? a : a && a.beginsWith === undefined && a.regex === undefined ? a.equals : undefined)?.toLowerCase();
   });
-  /**
-   * Which matchers a session's `done` list holds, as flags by matcher index:
-   * the list is replaced, never changed in place, so its flags are worked out
-   * once and kept beside it until it is dropped.
-   */
+  /** Which matchers a session's `done` list holds, as flags by matcher index. */
   const indexOf = new Map(matchers.map((m, i) => [m.goal.id, i]));
-  const doneFlags = new WeakMap<readonly string[], Uint8Array>();
-  const flagsOf = (done: readonly string[]): Uint8Array => {
-    let flags = doneFlags.get(done);
-    if (!flags) {
-      flags = new Uint8Array(matchers.length);
-      for (const id of done) flags[indexOf.get(id) ?? matchers.length] = 1;
-      doneFlags.set(done, flags);
-    }
+  const flagsOf = perDoneList((state) => {
+    const flags = new Uint8Array(matchers.length);
+    for (const id of state.done) flags[indexOf.get(id) ?? matchers.length] = 1;
     return flags;
-  };
+  });
 
   /** Converts `goal` in `state`: the conversion goes to `conversions`, the new state comes back. */
   function convert(goal: Goal, signal: Signal, state: GoalState, conversions: Conversion[]): GoalState {
@@ -109,7 +101,7 @@ export function createEngine(goals: readonly Goal[]): Engine {
     goal: (id) => byId.get(id),
 
     // The tracker asks once per done list (it keeps the thresholds it works out).
-    pendingDurations: (state) => durations.filter((d) => !flagsOf(state.done)[indexOf.get(d.goal.id)!]),
+    pendingDurations: (state) => durations.filter((d) => !flagsOf(state)[indexOf.get(d.goal.id)!]),
 
     evaluate(prev, signal, explain = false) {
       const conversions: Conversion[] = [];
@@ -134,7 +126,7 @@ export function createEngine(goals: readonly Goal[]): Engine {
       }
       // No matcher reacts to a manual signal: the loop below passes it by.
       const word = signal.type === 'event' && !explain ? signal.action.toLowerCase() : undefined;
-      let done = flagsOf(state.done);
+      let done = flagsOf(state);
       for (let i = 0; i < matchers.length; i++) {
         const m = matchers[i];
         if (kinds[i] !== signal.type || (word !== undefined && words[i] !== undefined && words[i] !== word)) continue;
@@ -145,7 +137,7 @@ export function createEngine(goals: readonly Goal[]): Engine {
         }
         if (m.test(signal, state)) {
           state = convert(m.goal, signal, state, conversions);
-          done = flagsOf(state.done);
+          done = flagsOf(state);
         } else if (explain && m.explain) {
           const why = m.explain(signal, state);
           if (why) misses.push(`${m.goal.kind} "${m.goal.id}": ${why}`);

@@ -66,8 +66,7 @@ export function createSession({ storage, timeoutMs, newId = createId, defer = qu
     cid,
     current(now) {
       if (known === undefined) known = read(storage.get(SESSION_KEY)) ?? null;
-      const stored = known;
-      if (stored && now - stored.last <= timeoutMs && now >= stored.start - timeoutMs) return stored;
+      if (known && now - known.last <= timeoutMs && now >= known.start - timeoutMs) return known;
       return { sid: newId(), start: now, last: now, seq: 0, engagedMs: 0, goals: emptyGoalState() };
     },
     commit(record) {

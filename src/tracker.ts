@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from './config';
 import { createEngine, type Conversion } from './engine';
+import { perDoneList } from './goals/perDoneList';
 import { normalizeEvent, type TrackProps } from './eventInput';
 import type { Signal } from './goals/types';
 import { goalHit, screenClass, type HitBase } from './hits';
@@ -201,7 +202,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     };
     if (signal) evaluate(signal);
     // The session clock's signal, only when a duration goal has reached its time (most hits: none has).
-    const least = thresholds(rec);
+    const least = thresholdsOf(rec.goals);
     if (t - rec.start >= least[0] || rec.engagedMs >= least[1]) evaluate({ type: 'time', sessionMs: t - rec.start, engagedMs: rec.engagedMs });
     if (debug && (signal || conversions.length)) explain(signal, conversions, misses);
     const speed = !conversions.length || !config.timing ? {} : vitals ? vitals.speed() : navSpeed(win);
@@ -228,16 +229,11 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   }
 
   /** Of the duration goals still pending: the least session time and the least engaged time that converts one. Per done-list. */
-  const thresholdsOf = new WeakMap<readonly string[], [session: number, engaged: number]>();
-  const thresholds = (rec: SessionRecord) => {
-    let t = thresholdsOf.get(rec.goals.done);
-    if (!t) {
-      t = [Infinity, Infinity];
-      for (const d of engine.pendingDurations(rec.goals)) t[+d.engaged] = Math.min(t[+d.engaged], d.thresholdMs);
-      thresholdsOf.set(rec.goals.done, t);
-    }
+  const thresholdsOf = perDoneList((goals): [session: number, engaged: number] => {
+    const t: [number, number] = [Infinity, Infinity];
+    for (const d of engine.pendingDurations(goals)) t[+d.engaged] = Math.min(t[+d.engaged], d.thresholdMs);
     return t;
-  };
+  });
 
   const clock = createSessionClock(win, doc, now, () => {
     session.resync();
@@ -250,7 +246,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     if (mode() === 'off') return clock.disarm();
     const t = now();
     const rec = session.current(t);
-    const least = thresholds(rec);
+    const least = thresholdsOf(rec.goals);
     const next = Math.min(rec.start + least[0] - t, clock.isEngaged() ? least[1] - rec.engagedMs : Infinity);
     if (next === Infinity) return clock.disarm();
     clock.arm(next + 5, onClock);
