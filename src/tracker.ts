@@ -13,7 +13,7 @@ import { createConsent, forget, CONSENT_KEY, type ConsentChoice } from './consen
 import { createParamFilter, FORM_KEY, isDoNotTrack, onSecretFormFields, secretFieldNames, stripUrl } from './privacy';
 import type { Hit, NavType, PageviewHit } from './schema';
 import { createSession, CLIENT_KEY, SESSION_KEY, type SessionRecord } from './session';
-import { onDomEvents, type DomEvent } from './signals/domEvents';
+import { onDomEvents } from './signals/domEvents';
 import { onPageChange } from './signals/pageviews';
 import { createSessionClock } from './signals/sessionClock';
 import { createDelivery, forgetDelivery, type Delivery } from './transport';
@@ -288,7 +288,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     }),
   );
 
-  stops.push(onDomEvents(doc, config.goals, ({ action, dom, ...props }: DomEvent) => trackEvent(action, props, dom)));
+  stops.push(onDomEvents(doc, config.goals, trackEvent));
 
   const api: Tracker = {
     track: (action, props) => trackEvent(action, props),
