@@ -235,10 +235,17 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     return t;
   });
 
-  const clock = createSessionClock(win, doc, now, () => {
-    session.resync();
-    armClock();
-  });
+  const clock = createSessionClock(
+    win,
+    doc,
+    now,
+    () => {
+      session.resync();
+      armClock();
+    },
+    // The timer: a session that timed out while the page sat idle does not convert.
+    () => session.current(now()).seq && record(undefined),
+  );
   stops.push(clock.stop);
 
   /** One timer for the nearest duration goal, so it converts while the page is open. */
@@ -249,13 +256,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     const least = thresholdsOf(rec.goals);
     const next = Math.min(rec.start + least[0] - t, clock.isEngaged() ? least[1] - rec.engagedMs : Infinity);
     if (next === Infinity) return clock.disarm();
-    clock.arm(next + 5, onClock);
-  }
-
-  function onClock(): void {
-    // A session that timed out while the page sat idle does not convert.
-    if (session.current(now()).seq === 0) return;
-    record(undefined);
+    clock.arm(next + 5);
   }
 
   function pageview(nav: NavType, u: URL, ref: string): void {

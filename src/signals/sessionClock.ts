@@ -11,24 +11,23 @@ export interface SessionClock {
   takeEngaged(now: number): number;
   /** This page is visible and focused now. */
   isEngaged(): boolean;
-  /** Run `fn` once after `ms`, replacing any earlier arming. */
-  arm(ms: number, fn: () => void): void;
+  /** Run `onTime` once after `ms`, replacing any earlier arming. */
+  arm(ms: number): void;
   /** Cancel the timer: no duration goal is pending. */
   disarm(): void;
   stop(): void;
 }
 
-export function createSessionClock(win: Window, doc: Document, now: () => number, onChange: () => void): SessionClock {
+export function createSessionClock(win: Window, doc: Document, now: () => number, onChange: () => void, onTime: () => void): SessionClock {
   const engagedNow = () => doc.visibilityState === 'visible' && safeHasFocus(doc);
   let engaged = engagedNow();
   let since = now();
   let banked = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let armedAt = 0;
-  let armed: () => void = () => undefined;
   const fire = guard(() => {
     timer = undefined;
-    armed();
+    onTime();
   }, 'duration goal failed');
   const disarm = () => {
     clearTimeout(timer);
@@ -54,8 +53,7 @@ export function createSessionClock(win: Window, doc: Document, now: () => number
       return out;
     },
     isEngaged: () => engaged,
-    arm(ms, fn) {
-      armed = fn;
+    arm(ms) {
       // Every hit re-arms for the same deadline: keep the timer that is already set for it.
       const at = now() + ms;
       if (timer !== undefined && Math.abs(at - armedAt) < 50) return;
