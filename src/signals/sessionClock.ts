@@ -25,14 +25,14 @@ export function createSessionClock(win: Window, doc: Document, now: () => number
   let banked = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let armedAt = 0;
-  const fire = guard(() => {
-    timer = undefined;
-    onTime();
-  }, 'duration goal failed');
   const disarm = () => {
     clearTimeout(timer);
     timer = undefined;
   };
+  const fire = guard(() => {
+    disarm();
+    onTime();
+  }, 'duration goal failed');
 
   const update = guard(() => {
     const t = now();
