@@ -303,7 +303,8 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
       pageview('spa', u, page.href);
     },
     goal(id, value) {
-      if (typeof id !== 'string' || !engine.goal(id)) return warn(`goal(${JSON.stringify(id)}): no goal with this id is declared; not sent`);
+      // Goal ids are strings: anything else is no key of the engine's map.
+      if (!engine.goal(id)) return warn(`goal(${JSON.stringify(id)}): no goal with this id is declared; not sent`);
       if (value !== undefined && !Number.isFinite(value)) {
         return warn(`goal("${id}") value must be a finite number, got ${String(value)}; not sent`);
       }

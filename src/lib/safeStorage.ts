@@ -10,8 +10,8 @@ export function createMemoryStore(): KeyValue {
   const map = new Map<string, string>();
   return {
     get: (k) => map.get(k) ?? null,
-    set: (k, v) => void map.set(k, v),
-    remove: (k) => void map.delete(k),
+    set: (k, v) => map.set(k, v),
+    remove: (k) => map.delete(k),
   };
 }
 
