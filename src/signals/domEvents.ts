@@ -19,7 +19,8 @@ export function onDomEvents(doc: Document, goals: readonly Goal[], emit: DomEmit
     const type = event.type as 'click' | 'submit';
     const target = event.target as Node | null;
     const el = target && (target.nodeType === 1 ? (target as Element) : target.parentElement);
-    if (!el || typeof el.closest !== 'function') return;
+    // Every browser that parses this file (ES2020) has Element.closest.
+    if (!el) return;
     const declared = el.closest(`[${ATTR}]`);
     // A form with data-goalpost-event tracks its submit, not the clicks inside it.
     if (declared && (type === 'submit' ? declared === el : declared.tagName !== 'FORM')) fromAttributes(declared, emit);
