@@ -278,7 +278,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   // Page views: the hard load (after prerender activation), then History API and bfcache.
   const firstPageview = () => pageview(hardNavType(win), new URL(win.location.href), doc.referrer);
   if ((doc as Document & { prerendering?: boolean }).prerendering) {
-    const onActivate = guard(() => firstPageview(), 'page view failed');
+    const onActivate = guard(firstPageview, 'page view failed');
     stops.push(listen(doc, 'prerenderingchange', onActivate, { once: true }));
   } else firstPageview();
   stops.push(
