@@ -101,7 +101,7 @@ export function createEngine(goals: readonly Goal[]): Engine {
     goal: (id) => byId.get(id),
 
     // The tracker asks once per done list (it keeps the thresholds it works out).
-    pendingDurations: (state) => durations.filter((d) => !flagsOf(state)[indexOf.get(d.goal.id)!]),
+    pendingDurations: (state) => durations.filter((d) => !state.done.includes(d.goal.id)),
 
     evaluate(prev, signal, explain = false) {
       const conversions: Conversion[] = [];

@@ -184,10 +184,11 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     const t = now();
     const rec: SessionRecord = { ...session.current(t) };
     const base = (sid: string, seq: number): HitBase => ({ id: newId(), ts: t, cid: session.cid, sid, pid: page.pid, seq, url: page.url });
-    if (primary && belongsTo && belongsTo !== rec.sid) {
+    // Only the timing hit says which session it belongs to (and it always has a primary hit).
+    if (belongsTo && belongsTo !== rec.sid) {
       // The page's session timed out (a tab hidden an hour after it loaded): its timing
       // goes with that session and does not start a new one.
-      return deliver(primary(base(belongsTo, last.sid === belongsTo ? ++last.seq : 1)));
+      return deliver(primary!(base(belongsTo, last.sid === belongsTo ? ++last.seq : 1)));
     }
     rec.engagedMs += clock.takeEngaged(t);
     const hits: Hit[] = [];
