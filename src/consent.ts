@@ -62,7 +62,7 @@ export function createConsent(persistent: KeyValue, requireConsent: boolean, ids
         mode = 'off';
         held.length = 0;
         hooks.stop();
-        forget(current, ids);
+        // The memory store (if that was current) is dropped whole.
         forget(persistent, ids);
         current = createMemoryStore();
       } else if (mode !== 'on') {
@@ -81,6 +81,7 @@ export function createConsent(persistent: KeyValue, requireConsent: boolean, ids
   };
 }
 
-function forget(store: KeyValue, ids: readonly string[]): void {
+/** Removes the `ids` keys from `store`. */
+export function forget(store: KeyValue, ids: readonly string[]): void {
   for (const k of ids) store.remove(k);
 }

@@ -4,6 +4,7 @@ import { durationMatcher } from './goals/duration';
 import { eventMatcher } from './goals/event';
 import { pagesMatcher } from './goals/pages';
 import type { Matcher } from './goals/match';
+import { perDoneList } from './goals/perDoneList';
 import type { GoalMatcher, GoalState, Signal } from './goals/types';
 
 /** A goal completed by a signal: what the goal hit reports. */
@@ -39,63 +40,41 @@ export interface Engine {
 const NONE: string[] = [];
 const ALREADY = 'already converted this session';
 
-const supportsOf = (g: Goal): string[] => (g.supports === undefined ? [] : typeof g.supports === 'string' ? [g.supports] : [...g.supports]);
+/** Each kind's compiler; destination matchers carry their funnel steps, duration matchers their threshold. */
+const compile = { destination: destinationMatcher, duration: durationMatcher, pagesPerSession: pagesMatcher, event: eventMatcher } as unknown as Record<
+  Goal['kind'],
+  (g: Goal) => GoalMatcher & { steps?: Matcher[] }
+>;
+
+const supportsOf = (g: Goal | undefined): string[] => ([] as string[]).concat(g?.supports ?? []);
 
 /** Compiles the goals once (regexes included); evaluation allocates little and never throws on valid config. */
 export function createEngine(goals: readonly Goal[]): Engine {
-  const matchers: GoalMatcher[] = [];
+  const byId = new Map(goals.map((g) => [g.id, g]));
+  const matchers = goals.map((g) => compile[g.kind](g));
   /** Destination goals with a funnel: their steps, by goal id. */
   const funnels = new Map<string, Matcher[]>();
-  const durations: ReturnType<typeof durationMatcher>[] = [];
-  const byId = new Map<string, Goal>();
-  const microsOf = new Map<string, Set<string>>();
-  for (const g of goals) {
-    byId.set(g.id, g);
-    for (const macro of supportsOf(g)) {
-      if (!microsOf.has(macro)) microsOf.set(macro, new Set());
-      microsOf.get(macro)!.add(g.id);
-    }
-    if (g.kind === 'destination') {
-      const m = destinationMatcher(g);
-      if (m.steps.length) funnels.set(g.id, m.steps);
-      matchers.push(m);
-    } else if (g.kind === 'duration') {
-      const m = durationMatcher(g);
-      durations.push(m);
-      matchers.push(m);
-    } else if (g.kind === 'pagesPerSession') matchers.push(pagesMatcher(g));
-    else matchers.push(eventMatcher(g));
-  }
+  for (const m of matchers) if (m.steps?.length) funnels.set(m.goal.id, m.steps);
+  const durations = matchers.filter((m) => m.goal.kind === 'duration') as ReturnType<typeof durationMatcher>[];
   // Micro goals first: one completed by the same signal as its macro goal (the
   // fourth page view is the thanks page) was reached on the way, so it assists.
-  matchers.sort((a, b) => Number(a.goal.supports === undefined) - Number(b.goal.supports === undefined));
+  matchers.sort((a, b) => +(a.goal.supports === undefined) - +(b.goal.supports === undefined));
 
   // A signal meets only the goals that could match it: those of its kind and,
   // for an event, those whose action is that word (or not a plain word).
   // The matchers' order (micro goals first) is kept, so assists work as before. (Issue 7: >= 1M signals/s with 50 goals.)
-  const reactsTo = { destination: 'pageview', pagesPerSession: 'pageview', duration: 'time', event: 'event' } as const;
-  const kinds = matchers.map((m) => reactsTo[m.goal.kind]);
+  const kinds = matchers.map((m) => (m.goal.kind === 'duration' ? 'time' : m.goal.kind === 'event' ? 'event' : 'pageview'));
   const words = matchers.map((m) => {
     const a = m.goal.kind === 'event' && !m.goal.on ? m.goal.event?.action : undefined;
     return (typeof a === 'string' ? a : a && a.beginsWith === undefined && a.regex === undefined ? a.equals : undefined)?.toLowerCase();
   });
-  /**
-   * Which matchers a session's `done` list holds, as flags by matcher index:
-   * the list is replaced, never changed in place, so its flags are worked out
-   * once and kept beside it until it is dropped.
-   */
+  /** Which matchers a session's `done` list holds, as flags by matcher index. */
   const indexOf = new Map(matchers.map((m, i) => [m.goal.id, i]));
-  const doneFlags = new WeakMap<readonly string[], Uint8Array>();
-  const flagsOf = (done: readonly string[]): Uint8Array => {
-    let flags = doneFlags.get(done);
-    if (!flags) {
-      flags = new Uint8Array(matchers.length);
-      for (const id of done) flags[indexOf.get(id) ?? matchers.length] = 1;
-      doneFlags.set(done, flags);
-    }
+  const flagsOf = perDoneList((state) => {
+    const flags = new Uint8Array(matchers.length);
+    for (const id of state.done) flags[indexOf.get(id) ?? matchers.length] = 1;
     return flags;
-  };
-  const pendingOf = new WeakMap<readonly string[], typeof durations>();
+  });
 
   /** Converts `goal` in `state`: the conversion goes to `conversions`, the new state comes back. */
   function convert(goal: Goal, signal: Signal, state: GoalState, conversions: Conversion[]): GoalState {
@@ -106,8 +85,8 @@ export function createEngine(goals: readonly Goal[]): Engine {
     const value = goal.value === 'event' || (signal.type === 'manual' && given !== undefined) ? given : goal.value;
     if (value !== undefined) conversion.value = value;
     if (!supports.length) {
-      const micros = microsOf.get(goal.id);
-      conversion.assists = micros ? state.done.filter((id) => micros.has(id)) : [];
+      // Its micro goals: those converted earlier whose supports name it (an id an older config left has none).
+      conversion.assists = state.done.filter((id) => supportsOf(byId.get(id)).includes(goal.id));
       const steps = funnels.get(goal.id);
       if (steps) {
         const seen = state.steps[goal.id] ?? [];
@@ -121,12 +100,8 @@ export function createEngine(goals: readonly Goal[]): Engine {
   return {
     goal: (id) => byId.get(id),
 
-    // Asked on every hit, twice: answered once per done list.
-    pendingDurations(state) {
-      let pending = pendingOf.get(state.done);
-      if (!pending) pendingOf.set(state.done, (pending = durations.filter((d) => !flagsOf(state.done)[indexOf.get(d.goal.id)!])));
-      return pending;
-    },
+    // The tracker asks once per done list (it keeps the thresholds it works out).
+    pendingDurations: (state) => durations.filter((d) => !state.done.includes(d.goal.id)),
 
     evaluate(prev, signal, explain = false) {
       const conversions: Conversion[] = [];
@@ -148,10 +123,10 @@ export function createEngine(goals: readonly Goal[]): Engine {
         const goal = byId.get(signal.id);
         if (goal && !state.done.includes(goal.id)) state = convert(goal, signal, state, conversions);
         else if (goal && explain) misses.push(`${goal.kind} "${goal.id}": ${ALREADY}`);
-        return { state, conversions, misses };
       }
+      // No matcher reacts to a manual signal: the loop below passes it by.
       const word = signal.type === 'event' && !explain ? signal.action.toLowerCase() : undefined;
-      let done = flagsOf(state.done);
+      let done = flagsOf(state);
       for (let i = 0; i < matchers.length; i++) {
         const m = matchers[i];
         if (kinds[i] !== signal.type || (word !== undefined && words[i] !== undefined && words[i] !== word)) continue;
@@ -162,7 +137,7 @@ export function createEngine(goals: readonly Goal[]): Engine {
         }
         if (m.test(signal, state)) {
           state = convert(m.goal, signal, state, conversions);
-          done = flagsOf(state.done);
+          done = flagsOf(state);
         } else if (explain && m.explain) {
           const why = m.explain(signal, state);
           if (why) misses.push(`${m.goal.kind} "${m.goal.id}": ${why}`);

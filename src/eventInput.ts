@@ -59,9 +59,10 @@ export function normalizeEvent(action: unknown, props: unknown): { event?: Event
       bytes -= 5;
       return v;
     }
-    if (typeof v === 'number' && Number.isFinite(v)) {
+    // Number.isFinite is false for anything but a number.
+    if (Number.isFinite(v)) {
       bytes -= 8;
-      return v;
+      return v as number;
     }
     if (typeof v === 'string') {
       if (v.length > 1024) {
@@ -122,10 +123,10 @@ export function normalizeEvent(action: unknown, props: unknown): { event?: Event
     }
     if (key === 'value') {
       if (v === undefined) continue;
-      if (typeof v !== 'number' || !Number.isFinite(v)) return refuse(`${name} value must be a finite number`, v);
-      event.value = v;
+      if (!Number.isFinite(v)) return refuse(`${name} value must be a finite number`, v);
+      event.value = v as number;
     } else if (key === 'category' || key === 'label') {
-      if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) event[key] = cap(String(v), key === 'label' ? 1024 : 256, key);
+      if (typeof v === 'string' || Number.isFinite(v)) event[key] = cap(String(v), key === 'label' ? 1024 : 256, key);
       else if (v != null) bad.push(key);
     } else if (++count > 25) {
       if (count === 26) warnings.push(`${name} has more than 25 props; the rest are left out`);

@@ -1,6 +1,5 @@
 import type { Conversion } from './engine';
-import type { EventHit, GoalHit, Hit, NavType, PageviewHit, ScreenClass, Speed, TimingHit } from './schema';
-import type { Timing } from './vitals/toTiming';
+import type { EventHit, GoalHit, Hit, ScreenClass, Speed } from './schema';
 
 /** The fields every hit carries (SPEC section 5). */
 export interface HitBase {
@@ -15,16 +14,6 @@ export interface HitBase {
 
 export type EventFields = EventHit['event'];
 
-export function pageviewHit(base: HitBase, nav: NavType, screen: ScreenClass, ref: string | undefined): PageviewHit {
-  const hit: PageviewHit = { ...base, type: 'pageview', nav, screen };
-  if (ref) hit.ref = ref;
-  return hit;
-}
-
-export function eventHit(base: HitBase, event: EventFields): EventHit {
-  return { ...base, type: 'event', event };
-}
-
 export function goalHit(base: HitBase, c: Conversion, currency: string | undefined, speed: Speed): GoalHit {
   const goal: GoalHit['goal'] = { id: c.goal.id, kind: c.goal.kind, role: c.role, supports: c.supports };
   if (c.value !== undefined) {
@@ -34,14 +23,6 @@ export function goalHit(base: HitBase, c: Conversion, currency: string | undefin
   if (c.assists) goal.assists = c.assists;
   if (c.funnel) goal.funnel = c.funnel;
   return { ...base, type: 'goal', goal, speed };
-}
-
-/**
- * The timing of one hard load or back/forward-cache restore. `base` carries
- * that page view's `pid` and `url`, not those of a later SPA view.
- */
-export function timingHit(base: HitBase, nav: NavType, timing: Timing): TimingHit {
-  return { ...base, type: 'timing', timing: { ...timing, nav } };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { parseConfig, type GoalpostConfig } from './config';
 import { error, warn } from './lib/log';
 import { withoutProtoKeys } from './lib/withoutProtoKeys';
-import { createTracker, inertTracker, type Tracker, type TrackerEnv } from './tracker';
+import { createTracker, trackerOf, type Tracker, type TrackerEnv } from './tracker';
 
 /** The goal ids a config literal declares, so `goal('purchse')` fails to compile. */
 export type GoalIdsOf<C> = C extends { goals?: readonly (infer G)[] } ? (G extends { id: infer I extends string } ? I : never) : never;
@@ -24,12 +24,12 @@ export function init<const C extends GoalpostConfig>(config: C, env?: TrackerEnv
     const parsed = withoutProtoKeys(() => parseConfig(config));
     if (!parsed.ok) {
       error(`invalid config, goalpost is not running:\n  - ${parsed.problems.join('\n  - ')}`);
-      return inertTracker();
+      return trackerOf();
     }
     tracker = createTracker(parsed.config, env);
   } catch (e) {
     error('could not start', e);
-    return inertTracker();
+    return trackerOf();
   }
   const destroy = tracker.destroy;
   running = { ...tracker, destroy: () => { destroy(); running = undefined; } };

@@ -1,4 +1,5 @@
 import { emptyGoalState, type GoalState } from './goals/types';
+import { forget } from './consent';
 import { createId } from './lib/createId';
 import type { KeyValue } from './lib/safeStorage';
 import { toJson } from './lib/toJson';
@@ -65,8 +66,7 @@ export function createSession({ storage, timeoutMs, newId = createId, defer = qu
     cid,
     current(now) {
       if (known === undefined) known = read(storage.get(SESSION_KEY)) ?? null;
-      const stored = known;
-      if (stored && now - stored.last <= timeoutMs && now >= stored.start - timeoutMs) return stored;
+      if (known && now - known.last <= timeoutMs && now >= known.start - timeoutMs) return known;
       return { sid: newId(), start: now, last: now, seq: 0, engagedMs: 0, goals: emptyGoalState() };
     },
     commit(record) {
@@ -82,8 +82,7 @@ export function createSession({ storage, timeoutMs, newId = createId, defer = qu
     forget() {
       pending = false;
       known = null;
-      storage.remove(CLIENT_KEY);
-      storage.remove(SESSION_KEY);
+      forget(storage, [CLIENT_KEY, SESSION_KEY]);
     },
   };
 }
@@ -96,13 +95,14 @@ function isId(s: unknown): boolean {
 function read(raw: string | null): SessionRecord | undefined {
   if (!raw) return undefined;
   try {
+    // null, or a record without goals, throws on the way: damaged too.
     const r = JSON.parse(raw) as SessionRecord;
-    const g = r && r.goals;
+    const g = r.goals;
     if (
       isId(r.sid) &&
       Number.isFinite(r.start) && Number.isFinite(r.last) && Number.isInteger(r.seq) &&
       Number.isFinite(r.engagedMs) &&
-      g && Array.isArray(g.done) && Number.isInteger(g.pages) && g.steps && typeof g.steps === 'object'
+      Array.isArray(g.done) && Number.isInteger(g.pages) && g.steps && typeof g.steps === 'object'
     ) return r;
   } catch {
     /* damaged: start afresh */

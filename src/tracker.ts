@@ -1,22 +1,25 @@
 import type { ResolvedConfig } from './config';
 import { createEngine, type Conversion } from './engine';
+import { perDoneList } from './goals/perDoneList';
 import { normalizeEvent, type TrackProps } from './eventInput';
 import type { Signal } from './goals/types';
-import { eventHit, goalHit, pageviewHit, screenClass, timingHit, type HitBase } from './hits';
+import { goalHit, screenClass, type HitBase } from './hits';
 import { createId } from './lib/createId';
 import { guard } from './lib/guard';
+import { listen } from './lib/listen';
 import { debugLog, warn } from './lib/log';
 import { safeStorage, type KeyValue } from './lib/safeStorage';
-import { createConsent, CONSENT_KEY, type ConsentChoice } from './consent';
+import { createConsent, forget, CONSENT_KEY, type ConsentChoice } from './consent';
 import { createParamFilter, FORM_KEY, isDoNotTrack, onSecretFormFields, secretFieldNames, stripUrl } from './privacy';
-import type { Hit, NavType } from './schema';
+import type { Hit, NavType, PageviewHit } from './schema';
 import { createSession, CLIENT_KEY, SESSION_KEY, type SessionRecord } from './session';
-import { onDomEvents, type DomEvent, type DomGoals } from './signals/domEvents';
+import { onDomEvents } from './signals/domEvents';
 import { onPageChange } from './signals/pageviews';
 import { createSessionClock } from './signals/sessionClock';
 import { createDelivery, forgetDelivery, type Delivery } from './transport';
 import { whenIdle } from './lib/whenIdle';
 import { createVitals, navSpeed, type Reporters, type Vitals } from './vitals/createVitals';
+import { readNavEntry } from './vitals/navTiming';
 
 export type { TrackProps, ConsentChoice };
 export { CONSENT_KEY };
@@ -68,7 +71,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   const site = config.site || win.location.hostname;
   /** Under Do Not Track or a denial, what an earlier page stored goes too. */
   const forgetStored = () => {
-    for (const k of ids) persistent.remove(k);
+    forget(persistent, ids);
     tabStore.remove(FORM_KEY);
     forgetDelivery({ endpoint: config.endpoint, site, win, storage: persistent });
   };
@@ -76,7 +79,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   if (config.privacy.respectDoNotTrack && isDoNotTrack(win.navigator)) {
     if (debug) debugLog('Do Not Track or Global Privacy Control is on: nothing is stored or sent.');
     forgetStored();
-    return inertTracker();
+    return trackerOf();
   }
 
   let delivery: Delivery | undefined;
@@ -108,8 +111,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     if (e.key === CONSENT_KEY && (e.newValue === 'granted' || e.newValue === 'denied')) consent.set(e.newValue, false);
     if (e.key === SESSION_KEY || e.key === null) session.resync();
   });
-  win.addEventListener('storage', onStorage);
-  stops.push(() => win.removeEventListener('storage', onStorage));
+  stops.push(listen(win, 'storage', onStorage));
   if (debug && mode() !== 'on') {
     debugLog(mode() === 'off' ? 'consent was denied: nothing is stored or sent.' : "waiting for consent('granted'): nothing is stored or sent; hits wait in memory.");
   }
@@ -146,16 +148,17 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
       win,
       reporters: env.reporters,
       send: (timing) => {
+        // The hard load's (or bfcache restore's) pid and url, not those of a later SPA view.
         const m = measured;
-        if (m) record(undefined, (base) => timingHit({ ...base, pid: m.pid, url: m.url }, m.nav, timing), m.sid);
+        if (m) record(undefined, (base) => ({ ...base, pid: m.pid, url: m.url, type: 'timing', timing: { ...timing, nav: m.nav } }), m.sid);
       },
     });
     stops.push(vitals.stop);
   }, 'timing failed');
   if (config.timing) {
-    doc.addEventListener('visibilitychange', startVitals, true);
-    stops.push(() => doc.removeEventListener('visibilitychange', startVitals, true));
-    (env.later ?? ((fn) => whenIdle(win, fn)))(startVitals);
+    stops.push(listen(doc, 'visibilitychange', startVitals, true));
+    if (env.later) env.later(startVitals);
+    else whenIdle(win, startVitals);
   }
 
   const startDelivery = () => {
@@ -166,10 +169,6 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   if (mode() === 'on') startDelivery();
 
   let page = { pid: newId(), href: '', url: '', path: '' };
-  const setPage = (href: string) => {
-    const u = new URL(href, win.location.href);
-    page = { pid: newId(), href: u.href, url: strip(u.href), path: u.pathname + u.search };
-  };
 
   const deliver = (hit: Hit) => {
     if (debug) debugLog(hit.type, hit);
@@ -184,16 +183,16 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     if (destroyed || mode() === 'off') return;
     const t = now();
     const rec: SessionRecord = { ...session.current(t) };
-    if (primary && belongsTo && belongsTo !== rec.sid) {
+    const base = (sid: string, seq: number): HitBase => ({ id: newId(), ts: t, cid: session.cid, sid, pid: page.pid, seq, url: page.url });
+    // Only the timing hit says which session it belongs to (and it always has a primary hit).
+    if (belongsTo && belongsTo !== rec.sid) {
       // The page's session timed out (a tab hidden an hour after it loaded): its timing
       // goes with that session and does not start a new one.
-      const seq = last.sid === belongsTo ? ++last.seq : 1;
-      return deliver(primary({ id: newId(), ts: t, cid: session.cid, sid: belongsTo, pid: page.pid, seq, url: page.url }));
+      return deliver(primary!(base(belongsTo, last.sid === belongsTo ? ++last.seq : 1)));
     }
     rec.engagedMs += clock.takeEngaged(t);
     const hits: Hit[] = [];
-    const base = (): HitBase => ({ id: newId(), ts: t, cid: session.cid, sid: rec.sid, pid: page.pid, seq: ++rec.seq, url: page.url });
-    if (primary) hits.push(primary(base()));
+    if (primary) hits.push(primary(base(rec.sid, ++rec.seq)));
     const conversions: Conversion[] = [];
     const misses: string[] = [];
     const evaluate = (s: Signal) => {
@@ -204,10 +203,11 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     };
     if (signal) evaluate(signal);
     // The session clock's signal, only when a duration goal has reached its time (most hits: none has).
-    if (durationDue(rec, t)) evaluate({ type: 'time', sessionMs: t - rec.start, engagedMs: rec.engagedMs });
+    const least = thresholdsOf(rec.goals);
+    if (t - rec.start >= least[0] || rec.engagedMs >= least[1]) evaluate({ type: 'time', sessionMs: t - rec.start, engagedMs: rec.engagedMs });
     if (debug && (signal || conversions.length)) explain(signal, conversions, misses);
     const speed = !conversions.length || !config.timing ? {} : vitals ? vitals.speed() : navSpeed(win);
-    for (const c of conversions) hits.push(goalHit(base(), c, config.currency, speed));
+    for (const c of conversions) hits.push(goalHit(base(rec.sid, ++rec.seq), c, config.currency, speed));
     if (!hits.length) return;
     rec.last = t;
     session.commit(rec);
@@ -230,25 +230,23 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   }
 
   /** Of the duration goals still pending: the least session time and the least engaged time that converts one. Per done-list. */
-  const thresholdsOf = new WeakMap<readonly string[], [session: number, engaged: number]>();
-  const thresholds = (rec: SessionRecord) => {
-    let t = thresholdsOf.get(rec.goals.done);
-    if (!t) {
-      t = [Infinity, Infinity];
-      for (const d of engine.pendingDurations(rec.goals)) t[+d.engaged] = Math.min(t[+d.engaged], d.thresholdMs);
-      thresholdsOf.set(rec.goals.done, t);
-    }
+  const thresholdsOf = perDoneList((goals): [session: number, engaged: number] => {
+    const t: [number, number] = [Infinity, Infinity];
+    for (const d of engine.pendingDurations(goals)) t[+d.engaged] = Math.min(t[+d.engaged], d.thresholdMs);
     return t;
-  };
-  const durationDue = (rec: SessionRecord, t: number) => {
-    const least = thresholds(rec);
-    return t - rec.start >= least[0] || rec.engagedMs >= least[1];
-  };
-
-  const clock = createSessionClock(win, doc, now, () => {
-    session.resync();
-    armClock();
   });
+
+  const clock = createSessionClock(
+    win,
+    doc,
+    now,
+    () => {
+      session.resync();
+      armClock();
+    },
+    // The timer: a session that timed out while the page sat idle does not convert.
+    () => session.current(now()).seq && record(undefined),
+  );
   stops.push(clock.stop);
 
   /** One timer for the nearest duration goal, so it converts while the page is open. */
@@ -256,23 +254,18 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     if (mode() === 'off') return clock.disarm();
     const t = now();
     const rec = session.current(t);
-    const least = thresholds(rec);
+    const least = thresholdsOf(rec.goals);
     const next = Math.min(rec.start + least[0] - t, clock.isEngaged() ? least[1] - rec.engagedMs : Infinity);
     if (next === Infinity) return clock.disarm();
-    clock.arm(next + 5, onClock);
+    clock.arm(next + 5);
   }
 
-  function onClock(): void {
-    // A session that timed out while the page sat idle does not convert.
-    if (session.current(now()).seq === 0) return;
-    record(undefined);
-  }
-
-  function pageview(nav: NavType, href: string, ref: string | undefined): void {
-    setPage(href);
+  function pageview(nav: NavType, u: URL, ref: string): void {
+    page = { pid: newId(), href: u.href, url: strip(u.href), path: u.pathname + u.search };
     const screen = screenClass(win);
-    const strippedRef = ref ? strip(ref) : undefined;
-    record({ type: 'pageview', path: page.path }, (base) => pageviewHit(base, nav, screen, strippedRef));
+    const hit = { type: 'pageview', nav, screen } as Omit<PageviewHit, keyof HitBase>;
+    if (ref && (ref = strip(ref))) hit.ref = ref;
+    record({ type: 'pageview', path: page.path }, (base) => ({ ...base, ...hit }));
     if (nav !== 'spa') measured = { pid: page.pid, url: page.url, nav, sid: last.sid };
   }
 
@@ -280,47 +273,40 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
     const { event, warnings } = normalizeEvent(action, props);
     if (warnings.length) warn(warnings.join('; '));
     if (!event) return;
-    record({ type: 'event', action: event.action, category: event.category, label: event.label, value: event.value, dom }, (base) => eventHit(base, event));
+    record({ type: 'event', action: event.action, category: event.category, label: event.label, value: event.value, dom }, (base) => ({ ...base, type: 'event', event }));
   }
 
   // Page views: the hard load (after prerender activation), then History API and bfcache.
-  const firstPageview = () => pageview(hardNavType(win), win.location.href, doc.referrer || undefined);
+  const firstPageview = () => pageview(hardNavType(win), new URL(win.location.href), doc.referrer);
   if ((doc as Document & { prerendering?: boolean }).prerendering) {
-    const onActivate = guard(() => firstPageview(), 'page view failed');
-    doc.addEventListener('prerenderingchange', onActivate, { once: true });
-    stops.push(() => doc.removeEventListener('prerenderingchange', onActivate));
+    const onActivate = guard(firstPageview, 'page view failed');
+    stops.push(listen(doc, 'prerenderingchange', onActivate, { once: true }));
   } else firstPageview();
   stops.push(
     onPageChange(win, (nav) => {
       const u = new URL(win.location.href);
       if (nav === 'spa' && u.pathname + u.search === page.path) return;
-      pageview(nav, u.href, nav === 'spa' ? page.href : doc.referrer || undefined);
+      pageview(nav, u, nav === 'spa' ? page.href : doc.referrer);
     }),
   );
 
-  const domGoals: DomGoals = { click: [], submit: [] };
-  for (const g of config.goals) {
-    if (g.kind === 'event' && g.on) {
-      if (g.on.click) domGoals.click.push([g.id, g.on.click]);
-      if (g.on.submit) domGoals.submit.push([g.id, g.on.submit]);
-    }
-  }
-  stops.push(onDomEvents(doc, domGoals, ({ action, dom, ...props }: DomEvent) => trackEvent(action, props, dom)));
+  stops.push(onDomEvents(doc, config.goals, trackEvent));
 
   const api: Tracker = {
     track: (action, props) => trackEvent(action, props),
     pageview(url) {
-      let href: string;
+      let u: URL;
       try {
-        href = new URL(url ?? win.location.href, win.location.href).href;
+        u = new URL(url ?? win.location.href, win.location.href);
       } catch {
         return warn(`pageview(${JSON.stringify(url)}): not a URL; page view not sent`);
       }
-      pageview('spa', href, page.href);
+      pageview('spa', u, page.href);
     },
     goal(id, value) {
-      if (typeof id !== 'string' || !engine.goal(id)) return warn(`goal(${JSON.stringify(id)}): no goal with this id is declared; not sent`);
-      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
+      // Goal ids are strings: anything else is no key of the engine's map.
+      if (!engine.goal(id)) return warn(`goal(${JSON.stringify(id)}): no goal with this id is declared; not sent`);
+      if (value !== undefined && !Number.isFinite(value)) {
         return warn(`goal("${id}") value must be a finite number, got ${String(value)}; not sent`);
       }
       record({ type: 'manual', id, value });
@@ -338,29 +324,24 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
       destroyed = true;
     },
   };
-  return guardAll(api);
+  return trackerOf(api);
 }
 
 /** navigate, reload or back_forward, from Navigation Timing. */
 function hardNavType(win: Window): NavType {
-  try {
-    const entry = win.performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-    const type = entry?.type;
-    if (type === 'reload' || type === 'back_forward') return type;
-  } catch {
-    /* old browser */
-  }
-  return 'navigate';
+  const type = readNavEntry(win)?.type;
+  return type === 'reload' || type === 'back_forward' ? type : 'navigate';
 }
 
-function guardAll<T extends object>(api: T): T {
+/**
+ * The public methods of `api`, each guarded (a throw becomes one warning);
+ * without `api`, a tracker that does nothing: Do Not Track, or a config that failed validation.
+ */
+export function trackerOf(api?: Tracker): Tracker {
   const out = {} as Record<string, unknown>;
-  for (const [k, fn] of Object.entries(api)) out[k] = guard(fn as (...a: unknown[]) => unknown, `${k}() failed`);
-  return out as T;
-}
-
-/** A tracker that does nothing: Do Not Track, or a config that failed validation. */
-export function inertTracker(): Tracker {
-  const noop = () => undefined;
-  return { track: noop, pageview: noop, goal: noop, consent: noop, flush: noop, destroy: noop };
+  // Spelt as script.ts spells its command list: gzip finds the two alike.
+  for (const k of 'track pageview goal consent flush destroy'.split(' ') as (keyof Tracker)[]) {
+    out[k] = api ? guard(api[k] as (...a: unknown[]) => unknown, `${k}() failed`) : () => undefined;
+  }
+  return out as unknown as Tracker;
 }

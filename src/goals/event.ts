@@ -14,14 +14,15 @@ export function eventMatcher(goal: EventGoal): GoalMatcher {
     if (cond[field] !== undefined) fields.push([field, compileMatch(cond[field])]);
   }
   const c = cond.value;
+  // An absent bound passes: event values are finite numbers (eventInput, domEvents), never NaN.
   const valueOk = (v: number | undefined) =>
     !c ||
     (v !== undefined &&
-      (c.gt === undefined || v > c.gt) &&
-      (c.gte === undefined || v >= c.gte) &&
-      (c.lt === undefined || v < c.lt) &&
-      (c.lte === undefined || v <= c.lte) &&
-      (c.eq === undefined || v === c.eq));
+      v > (c.gt ?? -Infinity) &&
+      v >= (c.gte ?? -Infinity) &&
+      v < (c.lt ?? Infinity) &&
+      v <= (c.lte ?? Infinity) &&
+      v === (c.eq ?? v));
   return {
     goal,
     test(s) {

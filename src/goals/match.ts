@@ -19,20 +19,21 @@ export function compileMatch(match: Match): Matcher {
   const cs = m.caseSensitive === true;
   const kind = m.regex !== undefined ? 'regex' : m.beginsWith !== undefined ? 'beginsWith' : 'equals';
   const raw = m[kind] ?? '';
-  const lower = raw.toLowerCase();
+  const fold = cs ? (s: string) => s : lowerCase;
+  const target = cs ? raw : raw.toLowerCase();
   const re = kind === 'regex' && new RegExp(raw, cs ? '' : 'i');
   const test: (s: string) => boolean = re
     ? (s) => re.test(s)
     : kind === 'beginsWith'
-      ? cs ? (s) => s.startsWith(raw) : (s) => lowerCase(s).startsWith(lower)
-      : cs ? (s) => s === raw : (s) => s.length === raw.length && lowerCase(s) === lower;
+      ? (s) => fold(s).startsWith(target)
+      : (s) => s.length === raw.length && fold(s) === target;
   const matcher = ((s: string | undefined) => s !== undefined && test(s)) as Matcher;
   matcher.describe = `${kind} ${JSON.stringify(raw)}${cs ? ' (case-sensitive)' : ''}`;
   // Near: the squashed forms share their first 4 characters (or all of the shorter one).
   const want = squash(raw);
   matcher.near = (s) => {
-    if (s === undefined || !want) return false;
-    const got = squash(s);
+    // Nothing given or nothing wanted: n is 0.
+    const got = squash(s ?? '');
     const n = Math.min(4, want.length, got.length);
     return n > 0 && got.slice(0, n) === want.slice(0, n);
   };

@@ -15,6 +15,7 @@ export function createId(cryptoImpl: Crypto | undefined = globalThis.crypto): st
   bytes[6] = (bytes[6] & 0x0f) | 0x40;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   let hex = '';
-  for (let i = 0; i < 16; i++) hex += (bytes[i] + 0x100).toString(16).slice(1);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  // A dash before bytes 4, 6, 8 and 10 (bits of 0x550): 8-4-4-4-12 hex digits.
+  for (let i = 0; i < 16; i++) hex += ((0x550 >> i) & 1 ? '-' : '') + (bytes[i] + 0x100).toString(16).slice(1);
+  return hex;
 }

@@ -10,7 +10,6 @@ export function guard<A extends unknown[], R>(fn: (...args: A) => R, what = 'int
       return fn(...args);
     } catch (e) {
       warn(what, e);
-      return undefined;
     }
   };
 }

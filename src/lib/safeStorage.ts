@@ -10,8 +10,8 @@ export function createMemoryStore(): KeyValue {
   const map = new Map<string, string>();
   return {
     get: (k) => map.get(k) ?? null,
-    set: (k, v) => void map.set(k, v),
-    remove: (k) => void map.delete(k),
+    set: (k, v) => map.set(k, v),
+    remove: (k) => map.delete(k),
   };
 }
 
@@ -23,7 +23,7 @@ export function createMemoryStore(): KeyValue {
  * nothing behind, not even for a moment. Opened on first use: a page's first
  * touch of sessionStorage costs it about a millisecond.
  */
-export function safeStorage(getStorage: () => Storage | null | undefined = () => globalThis.localStorage): KeyValue {
+export function safeStorage(getStorage: () => Storage | null | undefined): KeyValue {
   const memory = createMemoryStore();
   let storage: Storage | null | undefined;
   let failed = false;

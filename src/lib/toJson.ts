@@ -10,7 +10,7 @@ const stringify = JSON.stringify;
  */
 export function toJson(value: unknown): string {
   // The replacer costs a call per value: only on a page that needs it ('in' also sees Object.prototype).
-  return 'toJSON' in Array.prototype ? stringify(value, unpolluted) : stringify(value);
+  return stringify(value, 'toJSON' in Array.prototype ? unpolluted : undefined);
 }
 
 function unpolluted(this: Record<string, unknown>, key: string, v: unknown): unknown {

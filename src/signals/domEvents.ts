@@ -1,20 +1,11 @@
+import type { Goal } from '../config';
+import type { TrackProps } from '../eventInput';
 import { guard } from '../lib/guard';
+import { listen } from '../lib/listen';
 import { warn } from '../lib/log';
 
-/** An event seen in the DOM: from `data-goalpost-*` attributes, or from an `on` goal (`dom` = its id). */
-export interface DomEvent {
-  action: string;
-  category?: string;
-  label?: string;
-  value?: number;
-  dom?: string;
-}
-
-/** `on: { click | submit: selector }` goals, as [goal id, selector] pairs. */
-export interface DomGoals {
-  click: [string, string][];
-  submit: [string, string][];
-}
+/** Tracks an event seen in the DOM, as track(action, props) would; `dom`: the `on` goal whose click/submit it was. */
+export type DomEmit = (action: string, props?: TrackProps, dom?: string) => void;
 
 const ATTR = 'data-goalpost-event';
 
@@ -23,37 +14,37 @@ const ATTR = 'data-goalpost-event';
  * later count too. Capture phase: a page that stops propagation still counts.
  * Reads only `data-goalpost-*` attributes, never a form field's value.
  */
-export function onDomEvents(doc: Document, goals: DomGoals, emit: (e: DomEvent) => void): () => void {
+export function onDomEvents(doc: Document, goals: readonly Goal[], emit: DomEmit): () => void {
   const handle = guard((event: Event) => {
-    const type = event.type as keyof DomGoals;
+    const type = event.type as 'click' | 'submit';
     const target = event.target as Node | null;
     const el = target && (target.nodeType === 1 ? (target as Element) : target.parentElement);
-    if (!el || typeof el.closest !== 'function') return;
+    // Every browser that parses this file (ES2020) has Element.closest.
+    if (!el) return;
     const declared = el.closest(`[${ATTR}]`);
     // A form with data-goalpost-event tracks its submit, not the clicks inside it.
-    if (declared && (type === 'submit' ? declared === el : declared.tagName !== 'FORM')) emit(fromAttributes(declared));
-    for (const [id, selector] of goals[type]) {
-      if (el.closest(selector)) emit({ action: id, dom: id });
+    if (declared && (type === 'submit' ? declared === el : declared.tagName !== 'FORM')) fromAttributes(declared, emit);
+    // `on: { click | submit: selector }` goals, in config order.
+    for (const g of goals) {
+      const selector = g.kind === 'event' && g.on?.[type];
+      if (selector && el.closest(selector)) emit(g.id, undefined, g.id);
     }
   }, 'DOM event failed');
-  const listen = (add: boolean) => {
-    for (const type of ['click', 'submit']) doc[add ? 'addEventListener' : 'removeEventListener'](type, handle, true);
-  };
-  listen(true);
-  return () => listen(false);
+  return listen(doc, 'click submit', handle, true);
 }
 
-function fromAttributes(el: Element): DomEvent {
-  const e: DomEvent = { action: el.getAttribute(ATTR) || '' };
+function fromAttributes(el: Element, emit: DomEmit): void {
+  const action = el.getAttribute(ATTR) || '';
+  const props: TrackProps = {};
   for (const k of ['category', 'label'] as const) {
     const v = el.getAttribute(`data-goalpost-${k}`);
-    if (v) e[k] = v;
+    if (v) props[k] = v;
   }
   const value = el.getAttribute('data-goalpost-value');
-  if (value !== null && value.trim() !== '') {
+  if (value?.trim()) {
     const n = Number(value);
-    if (Number.isFinite(n)) e.value = n;
-    else warn(`data-goalpost-value ${JSON.stringify(value)} on "${e.action}" is not a number; sent without a value`);
+    if (Number.isFinite(n)) props.value = n;
+    else warn(`data-goalpost-value ${JSON.stringify(value)} on "${action}" is not a number; sent without a value`);
   }
-  return e;
+  emit(action, props);
 }

@@ -1,4 +1,5 @@
 import { guard } from '../lib/guard';
+import { listen } from '../lib/listen';
 
 /**
  * The page's share of engaged time (visible and focused), and one timer for
@@ -10,29 +11,28 @@ export interface SessionClock {
   takeEngaged(now: number): number;
   /** This page is visible and focused now. */
   isEngaged(): boolean;
-  /** Run `fn` once after `ms`, replacing any earlier arming. */
-  arm(ms: number, fn: () => void): void;
+  /** Run `onTime` once after `ms`, replacing any earlier arming. */
+  arm(ms: number): void;
   /** Cancel the timer: no duration goal is pending. */
   disarm(): void;
   stop(): void;
 }
 
-export function createSessionClock(win: Window, doc: Document, now: () => number, onChange: () => void): SessionClock {
+export function createSessionClock(win: Window, doc: Document, now: () => number, onChange: () => void, onTime: () => void): SessionClock {
   const engagedNow = () => doc.visibilityState === 'visible' && safeHasFocus(doc);
   let engaged = engagedNow();
   let since = now();
   let banked = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let armedAt = 0;
-  let armed: () => void = () => undefined;
-  const fire = guard(() => {
-    timer = undefined;
-    armed();
-  }, 'duration goal failed');
   const disarm = () => {
     clearTimeout(timer);
     timer = undefined;
   };
+  const fire = guard(() => {
+    disarm();
+    onTime();
+  }, 'duration goal failed');
 
   const update = guard(() => {
     const t = now();
@@ -41,14 +41,8 @@ export function createSessionClock(win: Window, doc: Document, now: () => number
     engaged = engagedNow();
     onChange();
   }, 'session clock failed');
-  const events: [EventTarget, string][] = [
-    [doc, 'visibilitychange'],
-    [win, 'focus'],
-    [win, 'blur'],
-    [win, 'pageshow'],
-    [win, 'pagehide'],
-  ];
-  for (const [target, type] of events) target.addEventListener(type, update);
+  const offDoc = listen(doc, 'visibilitychange', update);
+  const offWin = listen(win, 'focus blur pageshow pagehide', update);
 
   return {
     takeEngaged(t) {
@@ -59,8 +53,7 @@ export function createSessionClock(win: Window, doc: Document, now: () => number
       return out;
     },
     isEngaged: () => engaged,
-    arm(ms, fn) {
-      armed = fn;
+    arm(ms) {
       // Every hit re-arms for the same deadline: keep the timer that is already set for it.
       const at = now() + ms;
       if (timer !== undefined && Math.abs(at - armedAt) < 50) return;
@@ -72,7 +65,8 @@ export function createSessionClock(win: Window, doc: Document, now: () => number
     disarm,
     stop() {
       disarm();
-      for (const [target, type] of events) target.removeEventListener(type, update);
+      offDoc();
+      offWin();
     },
   };
 }
