@@ -1,4 +1,4 @@
-import { createMemoryStore, type KeyValue } from './lib/safeStorage';
+import { createMemoryStore, removeKeys, type KeyValue } from './lib/safeStorage';
 import type { Hit } from './schema';
 
 export type ConsentChoice = 'granted' | 'denied';
@@ -45,7 +45,7 @@ export function createConsent(persistent: KeyValue, requireConsent: boolean, ids
   let mode: ConsentMode = remembered === 'denied' ? 'off' : requireConsent && remembered !== 'granted' ? 'held' : 'on';
   let current = mode === 'on' ? persistent : createMemoryStore();
   // Ids an earlier page left before the visitor denied (or before this site required consent).
-  if (mode !== 'on') forget(persistent, ids);
+  if (mode !== 'on') removeKeys(persistent, ids);
   const held: Hit[] = [];
 
   return {
@@ -63,7 +63,7 @@ export function createConsent(persistent: KeyValue, requireConsent: boolean, ids
         held.length = 0;
         hooks.stop();
         // The memory store (if that was current) is dropped whole.
-        forget(persistent, ids);
+        removeKeys(persistent, ids);
         current = createMemoryStore();
       } else if (mode !== 'on') {
         const fresh = mode === 'off';
@@ -79,9 +79,4 @@ export function createConsent(persistent: KeyValue, requireConsent: boolean, ids
       }
     },
   };
-}
-
-/** Removes the `ids` keys from `store`. */
-export function forget(store: KeyValue, ids: readonly string[]): void {
-  for (const k of ids) store.remove(k);
 }

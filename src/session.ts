@@ -1,7 +1,6 @@
 import { emptyGoalState, type GoalState } from './goals/types';
-import { forget } from './consent';
 import { createId } from './lib/createId';
-import type { KeyValue } from './lib/safeStorage';
+import { removeKeys, type KeyValue } from './lib/safeStorage';
 import { toJson } from './lib/toJson';
 
 export const CLIENT_KEY = 'goalpost.cid';
@@ -82,7 +81,7 @@ export function createSession({ storage, timeoutMs, newId = createId, defer = qu
     forget() {
       pending = false;
       known = null;
-      forget(storage, [CLIENT_KEY, SESSION_KEY]);
+      removeKeys(storage, [CLIENT_KEY, SESSION_KEY]);
     },
   };
 }

@@ -8,8 +8,8 @@ import { createId } from './lib/createId';
 import { guard } from './lib/guard';
 import { listen } from './lib/listen';
 import { debugLog, warn } from './lib/log';
-import { safeStorage, type KeyValue } from './lib/safeStorage';
-import { createConsent, forget, CONSENT_KEY, type ConsentChoice } from './consent';
+import { removeKeys, safeStorage, type KeyValue } from './lib/safeStorage';
+import { createConsent, CONSENT_KEY, type ConsentChoice } from './consent';
 import { createParamFilter, FORM_KEY, isDoNotTrack, onSecretFormFields, secretFieldNames, stripUrl } from './privacy';
 import type { Hit, NavType, PageviewHit } from './schema';
 import { createSession, CLIENT_KEY, SESSION_KEY, type SessionRecord } from './session';
@@ -71,7 +71,7 @@ export function createTracker(config: ResolvedConfig, env: TrackerEnv = {}): Tra
   const site = config.site || win.location.hostname;
   /** Under Do Not Track or a denial, what an earlier page stored goes too. */
   const forgetStored = () => {
-    forget(persistent, ids);
+    removeKeys(persistent, ids);
     tabStore.remove(FORM_KEY);
     forgetDelivery({ endpoint: config.endpoint, site, win, storage: persistent });
   };

@@ -5,6 +5,11 @@ export interface KeyValue {
   remove(key: string): void;
 }
 
+/** Removes each of `keys` from `store` (ids on a denial, Do Not Track or `forget`). */
+export function removeKeys(store: KeyValue, keys: readonly string[]): void {
+  for (const k of keys) store.remove(k);
+}
+
 /** A store in memory only: for pages without localStorage, and before consent. */
 export function createMemoryStore(): KeyValue {
   const map = new Map<string, string>();
