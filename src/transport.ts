@@ -213,7 +213,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   const queue =
     opts.queue ??
     createQueue({
-      name, idb, kv, now, wallNow: epochNow,
+      name, idb, kv, now, wallNow: epochNow, writeAfterMs: flushIntervalMs,
       onDrop: (n) => update((s) => void (s.d = (s.d || 0) + n)),
       onRefuse: (hit) => warn(`a ${hit.type} hit is too large to send; dropped`),
     });

@@ -43,6 +43,12 @@ export interface QueueOptions {
   maxHitBytes?: number;
   /** Hits per IndexedDB record: best the batch size, so a sent batch deletes whole records. */
   recordHits?: number;
+  /**
+   * How long the write after an add may wait (default 0: the next task). Delivery passes its
+   * batch interval: every send and page hide writes first anyway, so a page's first seconds
+   * open no database, and a steady trickle of hits costs one write per interval.
+   */
+  writeAfterMs?: number;
   /** Hits dropped by the bounds. */
   onDrop?: (count: number) => void;
   /** A hit too large to ever send (or that cannot be serialised), dropped. */
@@ -151,6 +157,7 @@ export function createQueue(o: QueueOptions): Queue {
   let raw: Entry[] = [];
   let open: { key: string; list: Entry[] } | undefined;
   let scheduled = false;
+  let writeTimer: ReturnType<typeof setTimeout> | undefined;
   let chain: Promise<unknown> = Promise.resolve();
   let store: Store | undefined;
   let faultAt = -Infinity;
@@ -218,7 +225,7 @@ export function createQueue(o: QueueOptions): Queue {
   const tombstones = (): string[] => parseList(kv.get(tombKey)) as string[];
   const setTombstones = (ids: string[]) => (ids.length ? kv.set(tombKey, toJson(ids.slice(-MAX_TOMBSTONES))) : kv.remove(tombKey));
 
-  /** The deferred write, in a task after the one that added (a chunk per task). */
+  /** The deferred JSON, in a task after the one that added (a chunk per task), and the write, then or writeAfterMs later. */
   function schedule(): void {
     if (scheduled) return;
     scheduled = true;
@@ -226,8 +233,13 @@ export function createQueue(o: QueueOptions): Queue {
       scheduled = false;
       open = undefined;
       serialize(CHUNK);
-      void persist(true);
       if (raw.length) schedule();
+      if (!o.writeAfterMs) void persist(true);
+      else
+        writeTimer ??= setTimeout(() => {
+          writeTimer = undefined;
+          void persist();
+        }, o.writeAfterMs);
     });
   }
 
@@ -265,6 +277,9 @@ export function createQueue(o: QueueOptions): Queue {
    * whose JSON is made (the deferred write, chunk by chunk); otherwise all.
    */
   function persist(ready?: boolean): Promise<void> {
+    // This write covers the one waiting: no timer is left behind.
+    clearTimeout(writeTimer);
+    writeTimer = undefined;
     if (!ready) serialize();
     if (!dirty.size) return chain.then(noop);
     const keys = [...dirty];
@@ -448,6 +463,7 @@ export function createQueue(o: QueueOptions): Queue {
       bytes = 0;
       raw = [];
       open = undefined;
+      clearTimeout(writeTimer);
       store?.close();
       store = undefined;
       deleteQueue(o.name, o.idb, kv);

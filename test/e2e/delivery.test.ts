@@ -309,6 +309,27 @@ describe('pages going away', () => {
     await expectDelivered('page closed while collector down, new tab', labels(30, 'down'), { timeoutMs: 20_000 });
   });
 
+  test('a request hangs, more hits come, the renderer crashes (no pagehide): they were in IndexedDB within the batch interval; a new tab sends them', async () => {
+    await wipe();
+    let hang = true;
+    server.collector.setResponder(() => (hang ? 'hang' : { status: 204 }));
+    const page = await open('maxHits=50&flush=300');
+    await track(page, 2, 'before');
+    await waitFor(() => posts().some((r) => r.body.includes('"before-')), 5000);
+    // The round waits on that request, so no send writes these: only the write that follows hits does.
+    await track(page, 6, 'crash');
+    await sleep(1000);
+    const cdp = await browser.context.newCDPSession(page);
+    void cdp.send('Page.crash').catch(() => undefined);
+    await sleep(300);
+    pages.splice(pages.indexOf(page), 1);
+    expect(posts().some((r) => r.body.includes('"crash-'))).toBe(false);
+    hang = false;
+    await open('maxHits=50&flush=100');
+    // After the dead tab's lease (request timeout + 5 s).
+    await expectDelivered('request hanging, crashed, new tab', [...labels(2, 'before'), ...labels(6, 'crash')], { timeoutMs: 30_000 });
+  }, 60_000);
+
   test('a reload after the collector was down sends what the earlier page left, once', async () => {
     await wipe();
     server.collector.setResponder(() => ({ status: 500 }));

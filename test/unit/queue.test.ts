@@ -76,6 +76,33 @@ describe('createQueue', () => {
     spy.mockRestore();
   });
 
+  test('writeAfterMs: the write waits that long, opening no database before; a persist meanwhile writes at once', async () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const open = vi.spyOn(indexedDB, 'open');
+    const q = make({ writeAfterMs: 300 });
+    const first = [hit(), hit()];
+    first.forEach((h) => q.add(h));
+    await sleep(100);
+    // The JSON is made in the next task; the database is not even opened yet.
+    expect([...q.entries()].every((e) => e.json && !e.stored)).toBe(true);
+    expect(open).not.toHaveBeenCalled();
+    await sleep(400);
+    expect(open).toHaveBeenCalledTimes(1);
+    open.mockRestore();
+    expect((await stored()).sort()).toEqual(first.map((h) => h.id).sort());
+
+    const tx = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    const late = hit();
+    q.add(late);
+    await q.persist();
+    expect(await stored()).toContain(late.id);
+    const writes = () => tx.mock.calls.filter(([, mode]) => mode === 'readwrite').length;
+    const after = writes();
+    await sleep(500);
+    expect(writes()).toBe(after);
+    tx.mockRestore();
+  });
+
   test('a new page reads back what an earlier one left, oldest first, ts unchanged', async () => {
     const first = make();
     const a = hit({ ts: NOW - 2000 });

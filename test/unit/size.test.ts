@@ -24,9 +24,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * a media query (+33 B); 18,940 once tracker, engine, session, signals and helpers were
  * slimmed again (-405 B, behaviour and warnings unchanged); 18,077 with web-vitals 5.3
  * instead of 6.2 (-863 B: v6's soft-navigation code, which we never use, cannot be
- * tree-shaken).
+ * tree-shaken); 18,131 with IndexedDB written with the next send or hide, or a batch
+ * interval after the hit (+47 B for no database in a page's first seconds, -1.5 ms start-up).
  */
-export const CEILING = 18_100;
+export const CEILING = 18_150;
 
 const root = path.resolve(__dirname, '../..');
 const file = path.join(root, 'dist/goalpost.iife.js');
