@@ -16,17 +16,12 @@ const onwarn = (w, next) => {
 const external = (id) => /^(zod|idb-keyval|web-vitals)(\/|$)/.test(id);
 // The script-tag build runs on pages we do not control. Its whole body,
 // module-scope code included, sits in one try: nothing it throws reaches the
-// page's window.onerror. While it runs, enumerable properties a page added to
-// Object.prototype are hidden (made non-enumerable, then restored): zod
-// builds its schemas with for-in loops that would otherwise crash.
-// src/lib/withoutProtoKeys.ts does the same around a later init().
+// page's window.onerror. (It walks no object with for-in: a page's enumerable
+// additions to Object.prototype do not reach it. The ES module build validates
+// with zod, which does: src/config.ts hides them while zod runs.)
 const iifeGuard = {
-  intro:
-    'var gpHidden=[];try{for(var gpKey in Object.prototype){var gpDesc=Object.getOwnPropertyDescriptor(Object.prototype,gpKey);' +
-    'if(gpDesc&&gpDesc.configurable){Object.defineProperty(Object.prototype,gpKey,{enumerable:false});gpHidden.push(gpKey)}}',
-  outro:
-    '}catch(gpError){try{console.warn("[goalpost] could not start",gpError)}catch(gpIgnored){}}' +
-    'finally{gpHidden.forEach(function(k){Object.defineProperty(Object.prototype,k,{enumerable:true})})}',
+  intro: 'try{',
+  outro: '}catch(gpError){try{console.warn("[goalpost] could not start",gpError)}catch(gpIgnored){}}',
 };
 const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], noEmit: false, declaration: false });
 

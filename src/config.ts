@@ -1,6 +1,7 @@
 import { describeIssues, type ConfigIssue } from './configProblems';
 import { configRules, type ConfigRule, type RuleName } from './configRules';
 import { z } from './lib/zod';
+import { withoutProtoKeys } from './lib/withoutProtoKeys';
 
 export { formatPath } from './configProblems';
 
@@ -178,7 +179,8 @@ export type ParseResult = { ok: true; config: ResolvedConfig } | { ok: false; pr
 
 /** Validates a config; every problem comes back as one line, `path: words`. */
 export function parseConfig(input: unknown): ParseResult {
-  const result = configSchema.safeParse(input);
+  // zod walks its schemas with for-in: a page's enumerable additions to Object.prototype would break every config.
+  const result = withoutProtoKeys(() => configSchema.safeParse(input));
   if (result.success) return { ok: true, config: result.data };
   return { ok: false, problems: describeIssues(result.error.issues as ConfigIssue[], input) };
 }

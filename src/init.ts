@@ -1,6 +1,5 @@
 import { parseConfig, type GoalpostConfig } from './config';
 import { error, warn } from './lib/log';
-import { withoutProtoKeys } from './lib/withoutProtoKeys';
 import { createTracker, trackerOf, type Tracker, type TrackerEnv } from './tracker';
 
 /** The goal ids a config literal declares, so `goal('purchse')` fails to compile. */
@@ -21,7 +20,7 @@ export function init<const C extends GoalpostConfig>(config: C, env?: TrackerEnv
   }
   let tracker: Tracker;
   try {
-    const parsed = withoutProtoKeys(() => parseConfig(config));
+    const parsed = parseConfig(config);
     if (!parsed.ok) {
       error(`invalid config, goalpost is not running:\n  - ${parsed.problems.join('\n  - ')}`);
       return trackerOf();

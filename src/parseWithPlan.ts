@@ -96,14 +96,14 @@ export const object =
     if (!isObject(v)) return wrongType(issues, 'object', v);
     const out: Record<string, unknown> = {};
     const unknown: string[] = [];
-    // for-in, not Object.keys: nothing allocated (a page's additions to Object.prototype are hidden while this runs).
-    for (const key in shape) {
+    // Own keys, never for-in: a page's enumerable additions to Object.prototype are not config keys.
+    for (const key of Object.keys(shape)) {
       const r = at(shape[key], v[key], key, issues);
       // An absent optional key stays absent; an absent key with a default gets it.
       if (key in v || r !== undefined) out[key] = r;
     }
     // Own keys only: "constructor" is not a config key.
-    for (const key in v) if (!shape.hasOwnProperty(key)) unknown.push(key);
+    for (const key of Object.keys(v)) if (!shape.hasOwnProperty(key)) unknown.push(key);
     if (unknown.length) add(issues, { code: 'unrecognized_keys', keys: unknown });
     return out;
   };

@@ -25,9 +25,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * slimmed again (-405 B, behaviour and warnings unchanged); 18,077 with web-vitals 5.3
  * instead of 6.2 (-863 B: v6's soft-navigation code, which we never use, cannot be
  * tree-shaken); 18,131 with IndexedDB written with the next send or hide, or a batch
- * interval after the hit (+47 B for no database in a page's first seconds, -1.5 ms start-up).
+ * interval after the hit (+47 B for no database in a page's first seconds, -1.5 ms start-up);
+ * 17,984 once the file no longer hid Object.prototype's enumerable keys around its whole body
+ * (the compact validator reads own keys only; the zod build still hides them, in config.ts).
  */
-export const CEILING = 18_150;
+export const CEILING = 18_000;
 
 const root = path.resolve(__dirname, '../..');
 const file = path.join(root, 'dist/goalpost.iife.js');
