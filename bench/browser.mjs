@@ -95,17 +95,17 @@ export async function createBrowserBench() {
   };
 
   /**
-   * Main-thread CPU in the first 5 s from navigation: all of it, and the part
-   * in tasks that ran goalpost's code (compile, evaluate, callbacks).
+   * Main-thread CPU in the first `windowMs` (5 s) from navigation: all of it, and the
+   * part in tasks that ran goalpost's code (compile, evaluate, callbacks).
    */
-  const startup = (kind) =>
+  const startup = (kind, windowMs = 5000) =>
     withBrowser(async ({ browser, navigate }) => {
       const { cpuMs, attributedMs, attributedParts, detail } = await mainThreadTime(
         browser,
         async () => {
           const t = Date.now();
           await navigate(kind);
-          await sleep(5000 - (Date.now() - t));
+          await sleep(windowMs - (Date.now() - t));
         },
         { attribute: 'goalpost.iife.js' },
       );
