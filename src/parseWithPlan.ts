@@ -1,7 +1,7 @@
 /**
  * The config validator of the script-tag build. The build (configPlan.ts)
  * turns the zod schema into JavaScript that composes the small functions
- * below (`P.object({ endpoint: P.checked(P.string, [...]) })`), so the
+ * below (`P.object({ endpoint: P.checked(P.string, P.test(...)) })`), so the
  * script carries no description of the schema to interpret, only the
  * validator itself. They follow zod's semantics for the few schema kinds the
  * config uses, and word problems with the same functions (configProblems.ts,
@@ -56,10 +56,11 @@ function at(node: Node, value: unknown, key: PropertyKey, issues: Issue[]): unkn
 const typed =
   (type: string): Node =>
   (v, issues) =>
-    typeof v === type && (type !== 'number' || Number.isFinite(v)) ? v : wrongType(issues, type, v);
+    typeof v === type ? v : wrongType(issues, type, v);
 export const string = typed('string');
-export const number = typed('number');
 export const boolean = typed('boolean');
+/** Not NaN or Infinity: zod's number refuses them (and Number.isFinite refuses every non-number). */
+export const number: Node = (v, issues) => (Number.isFinite(v) ? v : wrongType(issues, 'number', v));
 
 export const literal =
   (values: unknown[]): Node =>
@@ -144,7 +145,7 @@ export const disc =
  * anything among the checks, so looking again before each one is the same.
  */
 export const checked =
-  (node: Node, checks: Check[]): Node =>
+  (node: Node, ...checks: Check[]): Node =>
   (v, issues) => {
     // The value's problems are those added from here on.
     const from = issues.length;
@@ -164,7 +165,7 @@ export const test = (ok: (v: any) => boolean, message: string, when?: (v: any) =
 ];
 /** Length as zod's length checks count it (strings in code points), and their `when`. */
 const SURROGATE = /[\uD800-\uDFFF]/;
-export const length = (v: any): number => (typeof v !== 'string' ? v.length : SURROGATE.test(v) ? [...v].length : v.length);
+export const length = (v: any): number => (typeof v === 'string' && SURROGATE.test(v) ? [...v].length : v.length);
 export const hasLength = (v: any) => v != null && v.length !== undefined;
 
 /** zod's int format: a fraction stops every later check, even one with a `when`. */
@@ -173,6 +174,6 @@ export const int = (message: string): Check => [
 ];
 
 export const rule = (check: ConfigRule['check'], when?: ConfigRule['when']): Check => [
-  (v, issues) => check(v, (message, path = []) => add(issues, { message, path })),
+  (v, issues) => check(v, (message, path) => add(issues, { message, path })),
   when,
 ];
