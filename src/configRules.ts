@@ -23,28 +23,27 @@ const exactlyOne =
     if (keys.filter((k) => o[k] !== undefined).length !== 1) report(message);
   };
 
-/** Whether `f` runs without throwing. */
-function works(f: () => unknown): boolean {
-  try {
-    f();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 // Each check is exported on its own so that the script-tag build (configPlan.ts) carries only the functions.
 /** A Match object names exactly one way to compare. */
 export const oneMatch = exactlyOne(['equals', 'beginsWith', 'regex'], 'give exactly one of equals, beginsWith or regex');
 export const clickOrSubmit = exactlyOne(['click', 'submit'], 'give exactly one of click or submit');
 export const eventOrOn = exactlyOne(['event', 'on'], 'an event goal needs exactly one of "event" or "on"');
 
+// validRegex and validSelector return what they tried, so that no minifier drops it as unused.
 export const validRegex = (source: string, report: Report) => {
-  if (!works(() => new RegExp(source))) report(`not a valid regular expression: ${JSON.stringify(source)}`);
+  try {
+    return new RegExp(source);
+  } catch {
+    report(`not a valid regular expression: ${JSON.stringify(source)}`);
+  }
 };
 
 export const validSelector = (s: string, report: Report) => {
-  if (!s.trim() || !works(() => typeof document === 'undefined' || document.createDocumentFragment().querySelector(s))) report('not a valid CSS selector');
+  try {
+    // A blank selector matches nothing; querySelector throws on one it cannot parse.
+    if (s.trim()) return typeof document === 'undefined' || document.createDocumentFragment().querySelector(s);
+  } catch {}
+  report('not a valid CSS selector');
 };
 
 export const safeEndpoint = (s: string, report: Report) => {
