@@ -69,13 +69,15 @@ export function goalGraph(config: { goals: readonly unknown[] }, report: Report)
   // May run on a config that failed elsewhere: look only at goals with a usable id.
   const goals = config.goals.map((g) => (g && typeof g === 'object' && typeof (g as G).id === 'string' ? (g as G) : undefined));
   const seen = new Map<string, number>();
+  // In the order of the JSON, each once.
+  const macros = new Set<string>();
   goals.forEach((g, i) => {
     if (!g) return;
     if (seen.has(g.id)) report(`duplicate goal id "${g.id}" (also goals[${seen.get(g.id)}])`, ['goals', i, 'id']);
     else seen.set(g.id, i);
+    if (g.supports === undefined) macros.add(g.id);
   });
-  const macros = [...new Set(goals.flatMap((g) => (g && g.supports === undefined ? [g.id] : [])))];
-  const known = `(known: ${macros.join(', ') || 'none'})`;
+  const known = `(known: ${[...macros].join(', ') || 'none'})`;
   goals.forEach((g, i) => {
     // A supports of the wrong type is reported by the schema already.
     if (!g || (typeof g.supports !== 'string' && !Array.isArray(g.supports))) return;
@@ -84,7 +86,7 @@ export function goalGraph(config: { goals: readonly unknown[] }, report: Report)
     if (!list.length) report('name at least one macro goal, or leave "supports" out to make this a macro goal', path);
     for (const id of list) {
       if (id === g.id) report(`a goal cannot support itself ("${id}")`, path);
-      else if (!macros.includes(id)) report(seen.has(id) ? `"${id}" is a micro goal; micro goals support macro goals only ${known}` : `unknown macro goal "${id}" ${known}`, path);
+      else if (!macros.has(id)) report(seen.has(id) ? `"${id}" is a micro goal; micro goals support macro goals only ${known}` : `unknown macro goal "${id}" ${known}`, path);
     }
   });
 }
