@@ -94,6 +94,6 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 /** `goals[2].supports`, the way a marketer reads the JSON. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out ? `.${String(key)}` : String(key);
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : (out ? '.' : '') + String(key);
   return out;
 }
