@@ -65,7 +65,7 @@ function issueWords(issue: ConfigIssue, input: unknown): string {
       break;
     case 'unrecognized_keys': {
       const keys = issue.keys!;
-      return `unknown ${keys.length > 1 ? 'keys' : 'key'} ${keys.map((k) => `"${k}"`).join(', ')}`;
+      return `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`;
     }
     default:
       return issue.message ?? 'is not valid';

@@ -37,7 +37,7 @@ export function parseWithPlan(plan: Node, input: unknown): ParseResult {
 /** Adds a problem; returns `value`, which a failed node passes on unchanged, as zod does. */
 const add = (issues: Issue[], issue: Omit<Issue, 'path'> & { path?: PropertyKey[] }, value?: unknown) => ((issue.path ??= []), issues.push(issue as Issue), value);
 const wrongType = (issues: Issue[], expected: string, value: unknown) => add(issues, { code: 'invalid_type', expected, stop: 1 }, value);
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 /** Whether a problem from `issues[from]` on stops the value at `level`. */
 const stopped = (issues: Issue[], level: number, from = 0) => issues.slice(from).some((i) => i.stop! >= level);
 
