@@ -49,8 +49,9 @@ export function compactConfig() {
     load(id) {
       if (id !== VIRTUAL) return null;
       return [
-        `import * as P from ${JSON.stringify(src('parseWithPlan.ts'))};`,
+        // configRules.ts first: in this order the file gzips ~12 B smaller.
         `import * as R from ${JSON.stringify(src('configRules.ts'))};`,
+        `import * as P from ${JSON.stringify(src('parseWithPlan.ts'))};`,
         plan,
         `export const parseConfig = (input) => P.parseWithPlan(plan, input);`,
       ].join('\n');

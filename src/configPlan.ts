@@ -99,7 +99,7 @@ function nodeOf(schema: z.core.$ZodType, at: string, decided?: string): Code[] {
       return unsupported(`z.${def.type}`, at);
   }
   if (def.error && def.check !== 'number_format') return unsupported('an error message on a type (invalid_type words come from configProblems.ts)', at);
-  return checks.length ? ['P.checked(', node, ',[', ...list(checks), '])'] : node;
+  return checks.length ? ['P.checked(', node, ',', ...list(checks), ')'] : node;
 }
 
 function checkOf(def: Def, at: string): Code {

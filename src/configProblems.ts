@@ -16,6 +16,7 @@ export interface ConfigIssue {
   values?: unknown[];
   discriminator?: string;
   note?: string;
+  /** Set on every union issue but a discriminated union's. */
   errors?: ConfigIssue[][];
 }
 
@@ -36,7 +37,7 @@ const atRoot = (e: ConfigIssue) => !e.path.length && (e.code === 'invalid_type' 
 /** A union that failed on a shape it almost had (a Match object with an unknown key): report that shape's problem, at its path. */
 function innermost(issue: ConfigIssue): ConfigIssue {
   if (issue.code !== 'invalid_union' || issue.discriminator) return issue;
-  const inner = (issue.errors ?? []).flat().find((e) => !atRoot(e));
+  const inner = issue.errors!.flat().find((e) => !atRoot(e));
   return inner ? innermost({ ...inner, path: [...issue.path, ...inner.path] }) : issue;
 }
 
@@ -47,35 +48,35 @@ function issueWords(issue: ConfigIssue, input: unknown): string {
   let want: string;
   switch (issue.code) {
     case 'invalid_type':
+    // A literal on its own (the config has none outside a union); a missing one would read "is required".
+    case 'invalid_value':
       if (got === 'event' && path[path.length - 1] === 'value') return '"event" as a value works only on event goals; give a number';
-      want = expected(issue.expected);
+      want = wanted(issue);
       break;
     case 'invalid_union':
-      if (issue.discriminator === 'kind') {
+      // The config's one discriminated union is the goal's kind.
+      if (issue.discriminator) {
         return got === undefined
           ? 'a goal needs a "kind": destination, duration, pagesPerSession or event'
           : `unknown goal kind ${JSON.stringify(got)} (use destination, duration, pagesPerSession or event)`;
       }
       // No option got past its own type check (innermost() found none): list what the value could have been.
-      want = (issue.errors ?? []).flat().map((e) => (e.values ? literals(e.values) : expected(e.expected))).join(' or ');
+      want = issue.errors!.flat().map(wanted).join(' or ');
       break;
     case 'unrecognized_keys': {
-      const keys = issue.keys ?? [];
-      return `unknown ${keys.length > 1 ? 'keys' : 'key'} ${keys.map((k) => `"${k}"`).join(', ')}`;
+      const keys = issue.keys!;
+      return `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`;
     }
-    case 'invalid_value':
-      return `must be ${literals(issue.values ?? [])}, got ${describeValue(got)}`;
     default:
       return issue.message ?? 'is not valid';
   }
   return got === undefined ? `is required (${want})` : `must be ${want}, got ${describeValue(got)}`;
 }
 
-const literals = (values: unknown[]) => values.map((v) => JSON.stringify(v)).join(' or ');
-
-function expected(type: string | undefined): string {
+/** What an invalid_type or invalid_value issue asked for. */
+function wanted({ expected, values }: ConfigIssue): string {
   const words: Record<string, string> = { string: 'text', number: 'a number', int: 'a whole number', boolean: 'true or false', array: 'a list', object: 'an object' };
-  return (type && words[type]) ?? String(type);
+  return values ? values.map((v) => JSON.stringify(v)).join(' or ') : (words[expected!] ?? String(expected));
 }
 
 function describeValue(v: unknown): string {
@@ -93,6 +94,6 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 /** `goals[2].supports`, the way a marketer reads the JSON. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out ? `.${String(key)}` : String(key);
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : (out ? '.' : '') + String(key);
   return out;
 }

@@ -23,28 +23,27 @@ const exactlyOne =
     if (keys.filter((k) => o[k] !== undefined).length !== 1) report(message);
   };
 
-/** Whether `f` runs without throwing. */
-function works(f: () => unknown): boolean {
-  try {
-    f();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 // Each check is exported on its own so that the script-tag build (configPlan.ts) carries only the functions.
 /** A Match object names exactly one way to compare. */
 export const oneMatch = exactlyOne(['equals', 'beginsWith', 'regex'], 'give exactly one of equals, beginsWith or regex');
 export const clickOrSubmit = exactlyOne(['click', 'submit'], 'give exactly one of click or submit');
 export const eventOrOn = exactlyOne(['event', 'on'], 'an event goal needs exactly one of "event" or "on"');
 
+// validRegex and validSelector return what they tried, so that no minifier drops it as unused.
 export const validRegex = (source: string, report: Report) => {
-  if (!works(() => new RegExp(source))) report(`not a valid regular expression: ${JSON.stringify(source)}`);
+  try {
+    return new RegExp(source);
+  } catch {
+    report(`not a valid regular expression: ${JSON.stringify(source)}`);
+  }
 };
 
 export const validSelector = (s: string, report: Report) => {
-  if (!s.trim() || !works(() => typeof document === 'undefined' || document.createDocumentFragment().querySelector(s))) report('not a valid CSS selector');
+  try {
+    // A blank selector matches nothing; querySelector throws on one it cannot parse.
+    if (s.trim()) return typeof document === 'undefined' || document.createDocumentFragment().querySelector(s);
+  } catch {}
+  report('not a valid CSS selector');
 };
 
 export const safeEndpoint = (s: string, report: Report) => {
@@ -70,13 +69,15 @@ export function goalGraph(config: { goals: readonly unknown[] }, report: Report)
   // May run on a config that failed elsewhere: look only at goals with a usable id.
   const goals = config.goals.map((g) => (g && typeof g === 'object' && typeof (g as G).id === 'string' ? (g as G) : undefined));
   const seen = new Map<string, number>();
+  // In the order of the JSON, each once.
+  const macros = new Set<string>();
   goals.forEach((g, i) => {
     if (!g) return;
     if (seen.has(g.id)) report(`duplicate goal id "${g.id}" (also goals[${seen.get(g.id)}])`, ['goals', i, 'id']);
     else seen.set(g.id, i);
+    if (g.supports === undefined) macros.add(g.id);
   });
-  const macros = [...new Set(goals.flatMap((g) => (g && g.supports === undefined ? [g.id] : [])))];
-  const known = `(known: ${macros.join(', ') || 'none'})`;
+  const known = `(known: ${[...macros].join(', ') || 'none'})`;
   goals.forEach((g, i) => {
     // A supports of the wrong type is reported by the schema already.
     if (!g || (typeof g.supports !== 'string' && !Array.isArray(g.supports))) return;
@@ -85,7 +86,7 @@ export function goalGraph(config: { goals: readonly unknown[] }, report: Report)
     if (!list.length) report('name at least one macro goal, or leave "supports" out to make this a macro goal', path);
     for (const id of list) {
       if (id === g.id) report(`a goal cannot support itself ("${id}")`, path);
-      else if (!macros.includes(id)) report(seen.has(id) ? `"${id}" is a micro goal; micro goals support macro goals only ${known}` : `unknown macro goal "${id}" ${known}`, path);
+      else if (!macros.has(id)) report(seen.has(id) ? `"${id}" is a micro goal; micro goals support macro goals only ${known}` : `unknown macro goal "${id}" ${known}`, path);
     }
   });
 }
