@@ -3,15 +3,13 @@
  * that can carry personal data, and with e-mail addresses and JWTs redacted
  * (SPEC section 7). Plus Do Not Track / Global Privacy Control.
  */
+import { listen } from './lib/listen';
 
-const EXACT = new Set(
-  (
-    'email mail token access_token id_token code state password pwd pass secret ' +
-    'session sessionid auth key apikey api_key signature sig jwt phone ' +
-    // Not in SPEC's list, but session ids all the same (Java servlets, PHP).
-    'jsessionid phpsessid'
-  ).split(' '),
-);
+const EXACT =
+  'email mail token access_token id_token code state password pwd pass secret ' +
+  'session sessionid auth key apikey api_key signature sig jwt phone ' +
+  // Not in SPEC's list, but session ids all the same (Java servlets, PHP).
+  'jsessionid phpsessid';
 const CONTAINS = /token|secret|password|email/i;
 // The leading group makes a match start only where a run of address characters
 // starts: without it a long URL with no "@" costs quadratic backtracking.
@@ -26,10 +24,10 @@ export const MAX_URL = 2048;
 
 /** A predicate for query parameter names to remove: the built-in list plus `extra`, ignoring case. */
 export function createParamFilter(extra: readonly string[] = []): (name: string) => boolean {
-  const extraSet = new Set(extra.map((n) => n.toLowerCase()));
+  const exact = new Set(EXACT.split(' ').concat(extra.map((n) => n.toLowerCase())));
   return (name) => {
     const n = name.trim().toLowerCase();
-    return EXACT.has(n) || extraSet.has(n) || CONTAINS.test(n);
+    return exact.has(n) || CONTAINS.test(n);
   };
 }
 
@@ -110,6 +108,5 @@ export function onSecretFormFields(doc: Document, save: (names: string[]) => voi
       /* not a form we can read: nothing to remember */
     }
   };
-  doc.addEventListener('submit', onSubmit, true);
-  return () => doc.removeEventListener('submit', onSubmit, true);
+  return listen(doc, 'submit', onSubmit, true);
 }
