@@ -47,7 +47,7 @@ export interface Vitals {
 }
 
 /** The speed known before web-vitals has started (it starts at idle): Navigation Timing's TTFB. */
-export const navSpeed = (win: Window): Speed => toSpeed(toTiming({}, navTiming(readNavEntry(win))));
+export const navSpeed = (win: Window): Speed => toSpeed(navTiming(readNavEntry(win)));
 
 /** A page still visible this long sends what it has. */
 export const SEND_AFTER_MS = 60_000;

@@ -12,9 +12,10 @@ export const MAX_MS = 15 * 60 * 1000;
  * is dropped. Milliseconds are rounded to whole ms, CLS to 4 decimals.
  */
 export function cleanValue(field: TimingName, value: unknown): number | undefined {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return undefined;
-  if (field === 'cls') return Math.round(value * 1e4) / 1e4;
-  return value > MAX_MS ? undefined : Math.round(value);
+  // Number.isFinite is false for anything but a number.
+  if (!Number.isFinite(value) || (value as number) < 0) return undefined;
+  if (field === 'cls') return Math.round((value as number) * 1e4) / 1e4;
+  return (value as number) > MAX_MS ? undefined : Math.round(value as number);
 }
 
 /**
@@ -30,5 +31,5 @@ export function toTiming(reported: Timing, nav: Timing = {}, fields: readonly Ti
   return out;
 }
 
-/** The `speed` of a goal hit: TTFB, FCP and LCP out of a timing (cleaning them again changes nothing). */
+/** The `speed` of a goal hit: TTFB, FCP and LCP of a timing, cleaned (navSpeed passes Navigation Timing's raw values). */
 export const toSpeed = (t: Timing): Speed => toTiming(t, {}, ['ttfb', 'fcp', 'lcp']);
