@@ -75,8 +75,8 @@ export function createVitals({
 
   const timing = (): Timing => toTiming(reported, restored ? {} : navTiming(navEntry()));
 
+  // (Not after stop(): that clears the timer and removes the listeners, its only callers.)
   const due = guard(() => {
-    if (stopped) return;
     const t = timing();
     const json = toJson(t);
     if (json === '{}' || json === sent) return;
