@@ -52,7 +52,8 @@ function readJsonConfig(): unknown {
   const el = document.getElementById('goalpost-config');
   if (!el) return undefined;
   try {
-    return JSON.parse(el.textContent || '');
+    // An element's textContent is a string, never null.
+    return JSON.parse(el.textContent!);
   } catch (e) {
     error(`the JSON in #goalpost-config cannot be read (${(e as Error).message}); goalpost is not running.`);
     return null;
