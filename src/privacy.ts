@@ -88,7 +88,7 @@ const SECRET_FIELDS = 'input[type=password],[autocomplete*=password],[autocomple
 
 /** The names kept under FORM_KEY, lower case. */
 export function secretFieldNames(stored: string | null): string[] {
-  return stored ? stored.toLowerCase().split(',').filter(Boolean) : [];
+  return (stored || '').toLowerCase().split(',').filter(Boolean);
 }
 
 /**
