@@ -32,7 +32,6 @@ export type PropValue = Plain | Plain[] | { [key: string]: PropValue };
  */
 export function normalizeEvent(action: unknown, props: unknown): { event?: EventFields; warnings: string[] } {
   const warnings: string[] = [];
-  const refuse = (what: string, v: unknown) => ({ warnings: [`${what}, got ${describe(v)}; event not sent`] });
   const cap = (s: string, max: number, what: string): string => {
     if (s.length <= max) return s;
     warnings.push(`${what} longer than ${max} characters was shortened`);
@@ -139,6 +138,11 @@ export function normalizeEvent(action: unknown, props: unknown): { event?: Event
     warnings.push(`${name} left out ${bad.map((k) => `"${k.slice(0, 40)}"`).join(', ')}: props take text, finite numbers, true/false, null, lists of those and plain objects up to 3 levels deep`);
   }
   return { event, warnings };
+}
+
+/** No event: `what` was wrong with the input, and what it got instead. */
+function refuse(what: string, v: unknown): { warnings: string[] } {
+  return { warnings: [`${what}, got ${describe(v)}; event not sent`] };
 }
 
 function describe(v: unknown): string {

@@ -3,15 +3,14 @@
  * that can carry personal data, and with e-mail addresses and JWTs redacted
  * (SPEC section 7). Plus Do Not Track / Global Privacy Control.
  */
+import { listen } from './lib/listen';
 
-const EXACT = new Set(
-  (
-    'email mail token access_token id_token code state password pwd pass secret ' +
-    'session sessionid auth key apikey api_key signature sig jwt phone ' +
-    // Not in SPEC's list, but session ids all the same (Java servlets, PHP).
-    'jsessionid phpsessid'
-  ).split(' '),
-);
+// SPEC's exact names, less those CONTAINS catches anyway (email, token, access_token,
+// id_token, password, secret).
+const EXACT =
+  'mail code state pwd pass session sessionid auth key apikey api_key signature sig jwt phone ' +
+  // Not in SPEC's list, but session ids all the same (Java servlets, PHP).
+  'jsessionid phpsessid';
 const CONTAINS = /token|secret|password|email/i;
 // The leading group makes a match start only where a run of address characters
 // starts: without it a long URL with no "@" costs quadratic backtracking.
@@ -26,10 +25,10 @@ export const MAX_URL = 2048;
 
 /** A predicate for query parameter names to remove: the built-in list plus `extra`, ignoring case. */
 export function createParamFilter(extra: readonly string[] = []): (name: string) => boolean {
-  const extraSet = new Set(extra.map((n) => n.toLowerCase()));
+  const exact = new Set(EXACT.split(' ').concat(extra.map((n) => n.toLowerCase())));
   return (name) => {
     const n = name.trim().toLowerCase();
-    return EXACT.has(n) || extraSet.has(n) || CONTAINS.test(n);
+    return exact.has(n) || CONTAINS.test(n);
   };
 }
 
@@ -89,7 +88,7 @@ const SECRET_FIELDS = 'input[type=password],[autocomplete*=password],[autocomple
 
 /** The names kept under FORM_KEY, lower case. */
 export function secretFieldNames(stored: string | null): string[] {
-  return stored ? stored.toLowerCase().split(',').filter(Boolean) : [];
+  return (stored || '').toLowerCase().split(',').filter(Boolean);
 }
 
 /**
@@ -110,6 +109,5 @@ export function onSecretFormFields(doc: Document, save: (names: string[]) => voi
       /* not a form we can read: nothing to remember */
     }
   };
-  doc.addEventListener('submit', onSubmit, true);
-  return () => doc.removeEventListener('submit', onSubmit, true);
+  return listen(doc, 'submit', onSubmit, true);
 }

@@ -16,7 +16,7 @@ guard(start, 'could not start')();
 
 function start(): void {
   const w = window as GoalpostWindow;
-  if (w.goalpost && w.goalpost.loaded) return warn('the script is included twice; the second copy does nothing.');
+  if (w.goalpost?.loaded) return warn('the script is included twice; the second copy does nothing.');
   const script = document.currentScript as HTMLScriptElement | null;
   const queued: Command[] = Array.from(w.goalpost?.q ?? [], (args) => Array.from(args) as Command);
   let tracker: Tracker | undefined;
@@ -52,7 +52,8 @@ function readJsonConfig(): unknown {
   const el = document.getElementById('goalpost-config');
   if (!el) return undefined;
   try {
-    return JSON.parse(el.textContent || '');
+    // An element's textContent is a string, never null.
+    return JSON.parse(el.textContent!);
   } catch (e) {
     error(`the JSON in #goalpost-config cannot be read (${(e as Error).message}); goalpost is not running.`);
     return null;
@@ -61,7 +62,7 @@ function readJsonConfig(): unknown {
 
 /** data-endpoint, data-site and data-debug on the loader's own tag fill in or override the config. */
 function withAttributes(config: unknown, script: HTMLScriptElement | null): unknown {
-  if (!script || config === null || typeof config !== 'object' || Array.isArray(config)) return config;
+  if (!script || !config || typeof config !== 'object' || Array.isArray(config)) return config;
   const out: Record<string, unknown> = { ...config };
   for (const k of ['endpoint', 'site']) {
     const v = script.getAttribute(`data-${k}`);

@@ -1,9 +1,10 @@
 import { onCLS, onFCP, onINP, onLCP } from 'web-vitals';
 import { guard } from '../lib/guard';
+import { listen } from '../lib/listen';
 import { toJson } from '../lib/toJson';
 import type { Speed } from '../schema';
 import { navTiming, readNavEntry } from './navTiming';
-import { metricFields, toSpeed, toTiming, type Timing } from './toTiming';
+import { toSpeed, toTiming, type Timing, type TimingName } from './toTiming';
 
 /** What we read of a web-vitals metric. */
 export interface MetricReport {
@@ -46,7 +47,7 @@ export interface Vitals {
 }
 
 /** The speed known before web-vitals has started (it starts at idle): Navigation Timing's TTFB. */
-export const navSpeed = (win: Window): Speed => toSpeed(toTiming({}, navTiming(readNavEntry(win))));
+export const navSpeed = (win: Window): Speed => toSpeed(navTiming(readNavEntry(win)));
 
 /** A page still visible this long sends what it has. */
 export const SEND_AFTER_MS = 60_000;
@@ -74,8 +75,8 @@ export function createVitals({
 
   const timing = (): Timing => toTiming(reported, restored ? {} : navTiming(navEntry()));
 
+  // (Not after stop(): that clears the timer and removes the listeners, its only callers.)
   const due = guard(() => {
-    if (stopped) return;
     const t = timing();
     const json = toJson(t);
     if (json === '{}' || json === sent) return;
@@ -106,17 +107,16 @@ export function createVitals({
     sent = undefined;
     arm();
   };
-  win.addEventListener('pageshow', onShow, true);
-  doc.addEventListener('visibilitychange', onVisibility, true);
+  const offs = [listen(win, 'pageshow', onShow, true), listen(doc, 'visibilitychange', onVisibility, true)];
 
+  // web-vitals' names are the timing fields in upper case; toTiming reads only the fields it knows.
   const keep = (m: MetricReport) => {
-    const field = metricFields[m.name as keyof typeof metricFields];
-    if (!stopped && field) reported[field] = m.value;
+    if (!stopped) reported[m.name.toLowerCase() as TimingName] = m.value;
   };
   // Every change, not only the final value: goal hits get the LCP so far, and
   // the hidden-time snapshot has the latest INP and CLS whatever order
   // web-vitals' own hide listeners ran in.
-  for (const on of [reporters.onFCP, reporters.onLCP, reporters.onINP, reporters.onCLS]) {
+  for (const on of Object.values(reporters)) {
     try {
       on(keep, { reportAllChanges: true });
     } catch {
@@ -126,7 +126,7 @@ export function createVitals({
 
   // A prerendered page counts its 60 s from activation.
   const prerendering = (doc as Document & { prerendering?: boolean }).prerendering;
-  if (prerendering) doc.addEventListener('prerenderingchange', arm, { once: true });
+  if (prerendering) offs.push(listen(doc, 'prerenderingchange', arm, { once: true }));
   else arm();
 
   return {
@@ -135,9 +135,7 @@ export function createVitals({
     stop() {
       stopped = true;
       win.clearTimeout(timer);
-      win.removeEventListener('pageshow', onShow, true);
-      doc.removeEventListener('visibilitychange', onVisibility, true);
-      doc.removeEventListener('prerenderingchange', arm);
+      for (const off of offs) off();
     },
   };
 }

@@ -4,9 +4,6 @@ import type { Speed, TimingHit } from '../schema';
 export type Timing = Omit<TimingHit['timing'], 'nav'>;
 export type TimingName = keyof Timing;
 
-/** The web-vitals metric names we record, and the timing field each fills. */
-export const metricFields = { TTFB: 'ttfb', FCP: 'fcp', LCP: 'lcp', INP: 'inp', CLS: 'cls' } as const satisfies Record<string, TimingName>;
-
 // Absurd values (clock jumps, a tab asleep for hours) would skew every average.
 export const MAX_MS = 15 * 60 * 1000;
 
@@ -15,29 +12,24 @@ export const MAX_MS = 15 * 60 * 1000;
  * is dropped. Milliseconds are rounded to whole ms, CLS to 4 decimals.
  */
 export function cleanValue(field: TimingName, value: unknown): number | undefined {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return undefined;
-  if (field === 'cls') return Math.round(value * 1e4) / 1e4;
-  return value > MAX_MS ? undefined : Math.round(value);
+  // Number.isFinite is false for anything but a number.
+  if (!Number.isFinite(value) || (value as number) < 0) return undefined;
+  if (field === 'cls') return Math.round((value as number) * 1e4) / 1e4;
+  return (value as number) > MAX_MS ? undefined : Math.round(value as number);
 }
 
 /**
  * The timing of one page from what web-vitals reported and what Navigation
  * Timing knows: web-vitals wins where both have a value.
  */
-export function toTiming(reported: Timing, nav: Timing = {}): Timing {
+export function toTiming(reported: Timing, nav: Timing = {}, fields: readonly TimingName[] = ['ttfb', 'fcp', 'lcp', 'inp', 'cls', 'dcl', 'load']): Timing {
   const out: Timing = {};
-  for (const field of ['ttfb', 'fcp', 'lcp', 'inp', 'cls', 'dcl', 'load'] as const) {
+  for (const field of fields) {
     const v = cleanValue(field, reported[field] ?? nav[field]);
     if (v !== undefined) out[field] = v;
   }
   return out;
 }
 
-/** The `speed` of a goal hit: TTFB, FCP and LCP out of a timing. */
-export function toSpeed(t: Timing): Speed {
-  const out: Speed = {};
-  if (t.ttfb !== undefined) out.ttfb = t.ttfb;
-  if (t.fcp !== undefined) out.fcp = t.fcp;
-  if (t.lcp !== undefined) out.lcp = t.lcp;
-  return out;
-}
+/** The `speed` of a goal hit: TTFB, FCP and LCP of a timing, cleaned (navSpeed passes Navigation Timing's raw values). */
+export const toSpeed = (t: Timing): Speed => toTiming(t, {}, ['ttfb', 'fcp', 'lcp']);
