@@ -1,6 +1,7 @@
 import { backoff } from './lib/backoff';
 import { byteLength } from './lib/byteLength';
 import { createId } from './lib/createId';
+import { listen } from './lib/listen';
 import { monotonicNow } from './lib/monotonicNow';
 import { retryAfter } from './lib/retryAfter';
 import { safeStorage, type KeyValue } from './lib/safeStorage';
@@ -180,7 +181,8 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let due = Infinity;
   let until = read().u || 0;
-  let running = false;
+  /** The rounds running, if any; `again`: one more was asked for meanwhile. */
+  let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
   let unloading = false;
@@ -200,7 +202,6 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   let beaconBytes = 0;
   const fits = (bytes: number) => kaCount + beacons < KEEPALIVE_REQUESTS && kaBytes + beaconBytes + bytes <= KEEPALIVE_BYTES;
   const flights = new Map<Entry[], boolean>();
-  const waiters: (() => void)[] = [];
   /** Lets go of the Web Lock, or stops waiting for it: a page holding one is kept out of the back/forward cache. */
   let letGo = noop;
 
@@ -234,30 +235,24 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
 
   /** Starts a round, or another after the one running; resolves when no round is left to run. */
   function run(): Promise<void> {
-    return new Promise<void>((done) => {
-      if (stopped) return done();
-      waiters.push(done);
-      if (running) return void (again = true);
-      running = true;
-      const next = (): unknown =>
-        cycle()
-          .catch(noop)
-          .then(() => {
-            if (again && !unloading && !stopped) {
-              again = false;
-              return next();
-            }
-            running = again = false;
-            waiters.splice(0).forEach((f) => f());
-            if (!queue.size()) {
-              // Nothing left: no timer keeps running.
-              clearTimeout(timer);
-              timer = undefined;
-              due = Infinity;
-            }
-          });
-      next();
-    });
+    if (stopped) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    return (running = (async () => {
+      do {
+        again = false;
+        await cycle().catch(noop);
+      } while (again && !unloading && !stopped);
+      running = undefined;
+      if (!queue.size()) {
+        // Nothing left: no timer keeps running.
+        clearTimeout(timer);
+        timer = undefined;
+        due = Infinity;
+      }
+    })());
   }
 
   async function cycle(): Promise<void> {
@@ -487,10 +482,12 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     arm(0);
   };
   const onOnline = () => void resume();
-  doc.addEventListener('visibilitychange', onVisibility);
-  win.addEventListener('pagehide', onPagehide);
-  win.addEventListener('pageshow', onPageshow);
-  win.addEventListener('online', onOnline);
+  const unlisten = [
+    listen(doc, 'visibilitychange', onVisibility),
+    listen(win, 'pagehide', onPagehide),
+    listen(win, 'pageshow', onPageshow),
+    listen(win, 'online', onOnline),
+  ];
   // An earlier page may have left hits: look once the first batch interval has passed.
   arm(flushIntervalMs);
 
@@ -512,10 +509,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       gen++;
       letGo();
       clearTimeout(timer);
-      doc.removeEventListener('visibilitychange', onVisibility);
-      win.removeEventListener('pagehide', onPagehide);
-      win.removeEventListener('pageshow', onPageshow);
-      win.removeEventListener('online', onOnline);
+      unlisten.forEach((f) => f());
       queue.close();
     },
   };
