@@ -61,7 +61,10 @@ const LEASE_MS = TIMEOUT_MS + 5_000;
 /** A pause read from another tab is believed up to this far ahead (a skewed clock cannot park the queue). */
 const MAX_PAUSE_MS = 300_000;
 
-/** What the tabs of one origin share about sending, in localStorage. */
+/**
+ * What the tabs of one origin share about sending, in localStorage. A field
+ * may be absent: it reads as 0 (an absent one compares false with a time).
+ */
 interface Shared {
   /** The tab that sends, or last did. */
   t?: string;
@@ -104,10 +107,10 @@ export function forgetDelivery(o: Pick<DeliveryOptions, 'endpoint' | 'site' | 'w
 }
 
 /** Picks entries for one body: oldest first, at most `max` hits and `room` bytes. */
-function pick(entries: Iterable<Entry>, max: number, room: number, skip: (e: Entry) => boolean): Entry[] {
+function pick(entries: Iterable<Entry>, max: number, room: number, skipBusy?: boolean): Entry[] {
   const out: Entry[] = [];
   for (const e of entries) {
-    if (skip(e)) continue;
+    if (skipBusy && e.busy) continue;
     if (out.length >= max || (room -= e.bytes + 1) < 0) break;
     out.push(e);
   }
@@ -279,7 +282,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     // No Web Locks (http: pages, older browsers): a lease in localStorage. Claim it when free or expired,
     // then look again a moment later: of two tabs claiming together, the last writer wins.
     const s = read();
-    if (s.t !== tab && (s.e || 0) > now()) return arm((s.e || 0) - now());
+    if (s.t !== tab && s.e! > now()) return arm(s.e! - now());
     update((s) => {
       s.t = tab;
       s.e = now() + LEASE_MS;
@@ -294,9 +297,9 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     if (g !== gen) return;
     const s = read();
     const t = now();
-    if (s.t !== tab && (s.e || 0) > t) {
+    if (s.t !== tab && s.e! > t) {
       // The last sender's lease still runs, yet we hold the lock: it died mid-send. Its batch is taken back when the lease ends.
-      return arm(Math.min(LEASE_MS, (s.e || 0) - t));
+      return arm(Math.min(LEASE_MS, s.e! - t));
     }
     until = Math.min(s.u || 0, t + MAX_PAUSE_MS);
     if (until > t) return arm(0);
@@ -306,7 +309,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     write(s);
     await queue.load();
     while (g === gen && nav.onLine !== false) {
-      const batch = pick(queue.entries(), limit, room, (e) => !!e.busy);
+      const batch = pick(queue.entries(), limit, room, true);
       if (!batch.length) break;
       if (!(await send(batch, g))) break;
     }
@@ -325,7 +328,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       return false;
     }
     // Renewed only when it would not outlast this request: one localStorage write every few requests.
-    if ((s.e || 0) < now() + TIMEOUT_MS + 1000) {
+    if (!(s.e! >= now() + TIMEOUT_MS + 1000)) {
       s.e = now() + LEASE_MS;
       write(s);
     }
@@ -431,13 +434,13 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     // The collector answered with a failure and we are backing off: a beacon would most likely be lost
     // the same way, so the next page sends instead. (After a network error the collector may be fine and
     // only fetch broken, by the page or a proxy: then a beacon is the way out.) Offline: no beacon either.
-    if (!((s.u || 0) > now() && s.f) && nav.onLine !== false) {
+    if (!(s.u! > now() && s.f) && nav.onLine !== false) {
       // Another tab read the stored queue at s.r: what was stored before that is its to send.
-      const seen = s.t === tab ? 0 : s.r || 0;
+      const seen = s.t === tab ? 0 : s.r!;
       let dropped = s.d || 0;
       let list = [...queue.entries()].filter((e) => (away || !e.busy) && !(e.stored && e.stored <= seen));
       while (list.length) {
-        const batch = pick(list, Infinity, Math.min(room, KEEPALIVE_BYTES - kaBytes - beaconBytes - headBytes), () => false);
+        const batch = pick(list, Infinity, Math.min(room, KEEPALIVE_BYTES - kaBytes - beaconBytes - headBytes));
         const [body, bytes] = pack(batch, dropped);
         if (!batch.length || !fits(bytes)) break;
         if (!handOff(body)) break;
