@@ -354,7 +354,6 @@ export function createQueue(o: QueueOptions): Queue {
         const dead = tombstones();
         const gone = new Set(dead);
         const present = new Set<unknown>();
-        const junk: IDBValidKey[] = [];
         let fresh = 0;
         for (const [key, text] of stored) {
           present.add(key);
@@ -362,7 +361,9 @@ export function createQueue(o: QueueOptions): Queue {
           if (known?.text === text) continue;
           const items = parseList(text);
           if (!items.length || typeof key !== 'string') {
-            junk.push(key);
+            // Corrupted: the persist below deletes it (or writes back what this tab knew it to hold).
+            if (!known) recs.set(key as string, { list: [] });
+            dirty.add(key as string);
             continue;
           }
           // A record new to this tab, or rewritten by another: its hits as stored are the truth.
@@ -406,7 +407,6 @@ export function createQueue(o: QueueOptions): Queue {
         }
         trim(true);
         // Corrupted records are deleted; records with tombstoned or bad hits rewritten without them.
-        if (junk.length) await db((s) => s('readwrite', (os) => (junk.forEach((k) => os.delete(k)), promisifyRequest(os.transaction))));
         await persist();
         // Tombstoned hits are out of storage now: the tombstones can go.
         if (dead.length && !dirty.size) setTombstones(tombstones().filter((id) => !gone.has(id)));
