@@ -203,9 +203,7 @@ export function createQueue(o: QueueOptions): Queue {
   /** Makes the JSON of up to `max` added hits, oldest first; refuses those too large to ever send. */
   const serialize = (max = Infinity) => {
     if (!raw.length) return;
-    const batch = raw.length > max ? raw.splice(0, max) : raw;
-    if (batch === raw) raw = [];
-    for (const e of batch) {
+    for (const e of raw.splice(0, max)) {
       if (!alive(e)) continue;
       try {
         e.json = toJson(e.hit);
