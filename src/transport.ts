@@ -89,6 +89,15 @@ const noop = () => {};
 /** What delivery keeps its queue (IndexedDB) and shared record (localStorage) under. */
 const storeName = (site: string, endpoint: string, win: Window) => `goalpost:${site}:${new URL(endpoint, win.location.href).href}`;
 
+/** The page's IndexedDB; undefined where reading it throws (sandboxed frames, some privacy modes). */
+const idbOf = (win: Window): IDBFactory | undefined => {
+  try {
+    return win.indexedDB;
+  } catch {
+    return undefined;
+  }
+};
+
 /**
  * Deletes everything delivery stored for this site and endpoint, without
  * opening anything: Do Not Track, or a denial remembered from an earlier page.
@@ -97,13 +106,7 @@ export function forgetDelivery(o: Pick<DeliveryOptions, 'endpoint' | 'site' | 'w
   const kv = o.storage ?? safeStorage(() => o.win.localStorage);
   const name = storeName(o.site, o.endpoint, o.win);
   kv.remove(name);
-  let idb: IDBFactory | undefined;
-  try {
-    idb = o.win.indexedDB;
-  } catch {
-    // Sandboxed frames: no IndexedDB, nothing to delete.
-  }
-  deleteQueue(name, idb, kv);
+  deleteQueue(name, idbOf(o.win), kv);
 }
 
 /** Picks entries for one body: oldest first, at most `max` hits and `room` bytes. */
@@ -164,7 +167,8 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
 
   const read = (): Shared => {
     try {
-      const s: unknown = JSON.parse(kv.get(name) || '{}');
+      // JSON.parse(null) is null: no record reads as {}.
+      const s: unknown = JSON.parse(kv.get(name) as string);
       return s && typeof s === 'object' ? s : {};
     } catch {
       return {};
@@ -208,16 +212,10 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   /** Lets go of the Web Lock, or stops waiting for it: a page holding one is kept out of the back/forward cache. */
   let letGo = noop;
 
-  let idb: IDBFactory | undefined;
-  try {
-    idb = win.indexedDB;
-  } catch {
-    // Sandboxed frames and some privacy modes throw on access.
-  }
   const queue =
     opts.queue ??
     createQueue({
-      name, idb, kv, now, wallNow: epochNow, writeAfterMs: flushIntervalMs,
+      name, idb: idbOf(win), kv, now, wallNow: epochNow, writeAfterMs: flushIntervalMs,
       onDrop: (n) => update((s) => void (s.d = (s.d || 0) + n)),
       onRefuse: (hit) => warn(`a ${hit.type} hit is too large to send; dropped`),
     });
