@@ -186,6 +186,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   };
 
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** When `timer` fires; Infinity when none is armed (a spent id may stay in `timer`: clearing it is harmless). */
   let due = Infinity;
   let until = read().u || 0;
   /** The rounds running, if any; `again`: one more was asked for meanwhile. */
@@ -224,11 +225,10 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   function arm(ms: number): void {
     if (stopped) return;
     const at = Math.max(now() + ms, until);
-    if (timer !== undefined && due <= at) return;
+    if (due <= at) return;
     clearTimeout(timer);
     due = at;
     timer = setTimeout(() => {
-      timer = undefined;
       due = Infinity;
       void run();
     }, at - now());
@@ -250,7 +250,6 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       if (!queue.size()) {
         // Nothing left: no timer keeps running.
         clearTimeout(timer);
-        timer = undefined;
         due = Infinity;
       }
     })());
@@ -454,7 +453,6 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       update((s) => void (s.t === tab && (s.e = 0)));
       queue.leave();
       clearTimeout(timer);
-      timer = undefined;
       due = Infinity;
     } else if (queue.size()) void run();
   }
