@@ -145,11 +145,11 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
    * Then sendBeacon carries the batch, when its Referer leaks nothing, and
    * counts as a 204: the browser took it.
    */
-  const doFetch = (url: string, init: RequestInit): Promise<Response> => {
+  const doFetch = (init: RequestInit): Promise<Response> => {
     try {
-      return rawFetch(url, init);
+      return rawFetch(endpoint, init);
     } catch (e) {
-      const taken = typeof nav.sendBeacon === 'function' && beaconSafe() && nav.sendBeacon(url, init.body as string);
+      const taken = typeof nav.sendBeacon === 'function' && beaconSafe() && nav.sendBeacon(endpoint, init.body as string);
       return taken ? Promise.resolve(new Response(null, { status: 204 })) : Promise.reject(e);
     }
   };
@@ -344,7 +344,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     let status = 0;
     let wait: string | null = null;
     try {
-      const res = await doFetch(endpoint, { ...PRIVATE, body, keepalive, signal: ac.signal });
+      const res = await doFetch({ ...PRIVATE, body, keepalive, signal: ac.signal });
       status = res.status;
       wait = res.headers.get('Retry-After');
       // A keepalive request holds its share of the browser's budget until its response has loaded:
