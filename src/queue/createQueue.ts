@@ -189,7 +189,7 @@ export function createQueue(o: QueueOptions): Queue {
     if (!quiet) schedule();
   };
   /** Out of memory; `unconfirmed`: stored hits whose delete is noted until a write confirms it. */
-  const drop = (list: Entry[], unconfirmed: boolean, quiet: boolean) => {
+  const drop = (list: Entry[], unconfirmed: boolean, quiet?: boolean) => {
     for (const e of list) {
       if (unconfirmed && e.stored) deleting.add(e.hit.id);
       forget(e, quiet);
@@ -246,12 +246,9 @@ export function createQueue(o: QueueOptions): Queue {
     if (!full && mem.size <= maxHits && bytes <= maxBytes) return;
     // Trim to 90 % so a full queue is not re-sorted on every add.
     const idle = [...mem.values()].filter((e) => !e.busy);
-    const drop = bound(idle, { maxHits: Math.floor(maxHits * 0.9), maxBytes: maxBytes * 0.9, maxAgeMs, now: wallNow() });
-    for (const e of drop) {
-      if (e.stored) deleting.add(e.hit.id);
-      forget(e);
-    }
-    if (drop.length) o.onDrop?.(drop.length);
+    const out = bound(idle, { maxHits: Math.floor(maxHits * 0.9), maxBytes: maxBytes * 0.9, maxAgeMs, now: wallNow() });
+    drop(out, true);
+    if (out.length) o.onDrop?.(out.length);
   }
 
   function add(hit: Hit): boolean {
@@ -422,7 +419,7 @@ export function createQueue(o: QueueOptions): Queue {
 
     remove(list, taken) {
       if (taken) setTombstones(tombstones().concat(list.map((e) => e.hit.id)));
-      drop(list, !taken, false);
+      drop(list, !taken);
       return persist();
     },
 
