@@ -233,11 +233,8 @@ export function createQueue(o: QueueOptions): Queue {
       serialize(CHUNK);
       if (raw.length) schedule();
       if (!o.writeAfterMs) void persist(true);
-      else
-        writeTimer ??= setTimeout(() => {
-          writeTimer = undefined;
-          void persist();
-        }, o.writeAfterMs);
+      // persist() itself lets go of the timer.
+      else writeTimer ??= setTimeout(persist, o.writeAfterMs);
     });
   }
 
