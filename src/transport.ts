@@ -1,6 +1,7 @@
 import { backoff } from './lib/backoff';
 import { byteLength } from './lib/byteLength';
 import { createId } from './lib/createId';
+import { listen } from './lib/listen';
 import { monotonicNow } from './lib/monotonicNow';
 import { retryAfter } from './lib/retryAfter';
 import { safeStorage, type KeyValue } from './lib/safeStorage';
@@ -60,7 +61,10 @@ const LEASE_MS = TIMEOUT_MS + 5_000;
 /** A pause read from another tab is believed up to this far ahead (a skewed clock cannot park the queue). */
 const MAX_PAUSE_MS = 300_000;
 
-/** What the tabs of one origin share about sending, in localStorage. */
+/**
+ * What the tabs of one origin share about sending, in localStorage. A field
+ * may be absent: it reads as 0 (an absent one compares false with a time).
+ */
 interface Shared {
   /** The tab that sends, or last did. */
   t?: string;
@@ -85,6 +89,15 @@ const noop = () => {};
 /** What delivery keeps its queue (IndexedDB) and shared record (localStorage) under. */
 const storeName = (site: string, endpoint: string, win: Window) => `goalpost:${site}:${new URL(endpoint, win.location.href).href}`;
 
+/** The page's IndexedDB; undefined where reading it throws (sandboxed frames, some privacy modes). */
+const idbOf = (win: Window): IDBFactory | undefined => {
+  try {
+    return win.indexedDB;
+  } catch {
+    return undefined;
+  }
+};
+
 /**
  * Deletes everything delivery stored for this site and endpoint, without
  * opening anything: Do Not Track, or a denial remembered from an earlier page.
@@ -93,20 +106,14 @@ export function forgetDelivery(o: Pick<DeliveryOptions, 'endpoint' | 'site' | 'w
   const kv = o.storage ?? safeStorage(() => o.win.localStorage);
   const name = storeName(o.site, o.endpoint, o.win);
   kv.remove(name);
-  let idb: IDBFactory | undefined;
-  try {
-    idb = o.win.indexedDB;
-  } catch {
-    // Sandboxed frames: no IndexedDB, nothing to delete.
-  }
-  deleteQueue(name, idb, kv);
+  deleteQueue(name, idbOf(o.win), kv);
 }
 
 /** Picks entries for one body: oldest first, at most `max` hits and `room` bytes. */
-function pick(entries: Iterable<Entry>, max: number, room: number, skip: (e: Entry) => boolean): Entry[] {
+function pick(entries: Iterable<Entry>, max: number, room: number, skipBusy?: boolean): Entry[] {
   const out: Entry[] = [];
   for (const e of entries) {
-    if (skip(e)) continue;
+    if (skipBusy && e.busy) continue;
     if (out.length >= max || (room -= e.bytes + 1) < 0) break;
     out.push(e);
   }
@@ -138,11 +145,11 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
    * Then sendBeacon carries the batch, when its Referer leaks nothing, and
    * counts as a 204: the browser took it.
    */
-  const doFetch = (url: string, init: RequestInit): Promise<Response> => {
+  const doFetch = (init: RequestInit): Promise<Response> => {
     try {
-      return rawFetch(url, init);
+      return rawFetch(endpoint, init);
     } catch (e) {
-      const taken = typeof nav.sendBeacon === 'function' && beaconSafe() && nav.sendBeacon(url, init.body as string);
+      const taken = typeof nav.sendBeacon === 'function' && beaconSafe() && nav.sendBeacon(endpoint, init.body as string);
       return taken ? Promise.resolve(new Response(null, { status: 204 })) : Promise.reject(e);
     }
   };
@@ -160,7 +167,8 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
 
   const read = (): Shared => {
     try {
-      const s: unknown = JSON.parse(kv.get(name) || '{}');
+      // JSON.parse(null) is null: no record reads as {}.
+      const s: unknown = JSON.parse(kv.get(name) as string);
       return s && typeof s === 'object' ? s : {};
     } catch {
       return {};
@@ -178,9 +186,11 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   };
 
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** When `timer` fires; Infinity when none is armed (a spent id may stay in `timer`: clearing it is harmless). */
   let due = Infinity;
   let until = read().u || 0;
-  let running = false;
+  /** The rounds running, if any; `again`: one more was asked for meanwhile. */
+  let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
   let unloading = false;
@@ -200,20 +210,13 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   let beaconBytes = 0;
   const fits = (bytes: number) => kaCount + beacons < KEEPALIVE_REQUESTS && kaBytes + beaconBytes + bytes <= KEEPALIVE_BYTES;
   const flights = new Map<Entry[], boolean>();
-  const waiters: (() => void)[] = [];
   /** Lets go of the Web Lock, or stops waiting for it: a page holding one is kept out of the back/forward cache. */
   let letGo = noop;
 
-  let idb: IDBFactory | undefined;
-  try {
-    idb = win.indexedDB;
-  } catch {
-    // Sandboxed frames and some privacy modes throw on access.
-  }
   const queue =
     opts.queue ??
     createQueue({
-      name, idb, kv, now, wallNow: epochNow, writeAfterMs: flushIntervalMs,
+      name, idb: idbOf(win), kv, now, wallNow: epochNow, writeAfterMs: flushIntervalMs,
       onDrop: (n) => update((s) => void (s.d = (s.d || 0) + n)),
       onRefuse: (hit) => warn(`a ${hit.type} hit is too large to send; dropped`),
     });
@@ -222,11 +225,10 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   function arm(ms: number): void {
     if (stopped) return;
     const at = Math.max(now() + ms, until);
-    if (timer !== undefined && due <= at) return;
+    if (due <= at) return;
     clearTimeout(timer);
     due = at;
     timer = setTimeout(() => {
-      timer = undefined;
       due = Infinity;
       void run();
     }, at - now());
@@ -234,30 +236,23 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
 
   /** Starts a round, or another after the one running; resolves when no round is left to run. */
   function run(): Promise<void> {
-    return new Promise<void>((done) => {
-      if (stopped) return done();
-      waiters.push(done);
-      if (running) return void (again = true);
-      running = true;
-      const next = (): unknown =>
-        cycle()
-          .catch(noop)
-          .then(() => {
-            if (again && !unloading && !stopped) {
-              again = false;
-              return next();
-            }
-            running = again = false;
-            waiters.splice(0).forEach((f) => f());
-            if (!queue.size()) {
-              // Nothing left: no timer keeps running.
-              clearTimeout(timer);
-              timer = undefined;
-              due = Infinity;
-            }
-          });
-      next();
-    });
+    if (stopped) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    return (running = (async () => {
+      do {
+        again = false;
+        await cycle().catch(noop);
+      } while (again && !unloading && !stopped);
+      running = undefined;
+      if (!queue.size()) {
+        // Nothing left: no timer keeps running.
+        clearTimeout(timer);
+        due = Infinity;
+      }
+    })());
   }
 
   async function cycle(): Promise<void> {
@@ -284,7 +279,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     // No Web Locks (http: pages, older browsers): a lease in localStorage. Claim it when free or expired,
     // then look again a moment later: of two tabs claiming together, the last writer wins.
     const s = read();
-    if (s.t !== tab && (s.e || 0) > now()) return arm((s.e || 0) - now());
+    if (s.t !== tab && s.e! > now()) return arm(s.e! - now());
     update((s) => {
       s.t = tab;
       s.e = now() + LEASE_MS;
@@ -299,9 +294,9 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     if (g !== gen) return;
     const s = read();
     const t = now();
-    if (s.t !== tab && (s.e || 0) > t) {
+    if (s.t !== tab && s.e! > t) {
       // The last sender's lease still runs, yet we hold the lock: it died mid-send. Its batch is taken back when the lease ends.
-      return arm(Math.min(LEASE_MS, (s.e || 0) - t));
+      return arm(Math.min(LEASE_MS, s.e! - t));
     }
     until = Math.min(s.u || 0, t + MAX_PAUSE_MS);
     if (until > t) return arm(0);
@@ -311,7 +306,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     write(s);
     await queue.load();
     while (g === gen && nav.onLine !== false) {
-      const batch = pick(queue.entries(), limit, room, (e) => !!e.busy);
+      const batch = pick(queue.entries(), limit, room, true);
       if (!batch.length) break;
       if (!(await send(batch, g))) break;
     }
@@ -330,7 +325,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       return false;
     }
     // Renewed only when it would not outlast this request: one localStorage write every few requests.
-    if ((s.e || 0) < now() + TIMEOUT_MS + 1000) {
+    if (!(s.e! >= now() + TIMEOUT_MS + 1000)) {
       s.e = now() + LEASE_MS;
       write(s);
     }
@@ -349,7 +344,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     let status = 0;
     let wait: string | null = null;
     try {
-      const res = await doFetch(endpoint, { ...PRIVATE, body, keepalive, signal: ac.signal });
+      const res = await doFetch({ ...PRIVATE, body, keepalive, signal: ac.signal });
       status = res.status;
       wait = res.headers.get('Retry-After');
       // A keepalive request holds its share of the browser's budget until its response has loaded:
@@ -436,13 +431,13 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     // The collector answered with a failure and we are backing off: a beacon would most likely be lost
     // the same way, so the next page sends instead. (After a network error the collector may be fine and
     // only fetch broken, by the page or a proxy: then a beacon is the way out.) Offline: no beacon either.
-    if (!((s.u || 0) > now() && s.f) && nav.onLine !== false) {
+    if (!(s.u! > now() && s.f) && nav.onLine !== false) {
       // Another tab read the stored queue at s.r: what was stored before that is its to send.
-      const seen = s.t === tab ? 0 : s.r || 0;
+      const seen = s.t === tab ? 0 : s.r!;
       let dropped = s.d || 0;
       let list = [...queue.entries()].filter((e) => (away || !e.busy) && !(e.stored && e.stored <= seen));
       while (list.length) {
-        const batch = pick(list, Infinity, Math.min(room, KEEPALIVE_BYTES - kaBytes - beaconBytes - headBytes), () => false);
+        const batch = pick(list, Infinity, Math.min(room, KEEPALIVE_BYTES - kaBytes - beaconBytes - headBytes));
         const [body, bytes] = pack(batch, dropped);
         if (!batch.length || !fits(bytes)) break;
         if (!handOff(body)) break;
@@ -458,7 +453,6 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       update((s) => void (s.t === tab && (s.e = 0)));
       queue.leave();
       clearTimeout(timer);
-      timer = undefined;
       due = Infinity;
     } else if (queue.size()) void run();
   }
@@ -487,10 +481,12 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     arm(0);
   };
   const onOnline = () => void resume();
-  doc.addEventListener('visibilitychange', onVisibility);
-  win.addEventListener('pagehide', onPagehide);
-  win.addEventListener('pageshow', onPageshow);
-  win.addEventListener('online', onOnline);
+  const unlisten = [
+    listen(doc, 'visibilitychange', onVisibility),
+    listen(win, 'pagehide', onPagehide),
+    listen(win, 'pageshow', onPageshow),
+    listen(win, 'online', onOnline),
+  ];
   // An earlier page may have left hits: look once the first batch interval has passed.
   arm(flushIntervalMs);
 
@@ -512,10 +508,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       gen++;
       letGo();
       clearTimeout(timer);
-      doc.removeEventListener('visibilitychange', onVisibility);
-      win.removeEventListener('pagehide', onPagehide);
-      win.removeEventListener('pageshow', onPageshow);
-      win.removeEventListener('online', onOnline);
+      unlisten.forEach((f) => f());
       queue.close();
     },
   };

@@ -4,6 +4,7 @@
  * visitors that failed together do not all come back at the same instant.
  */
 export function backoff(attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(60_000, 1000 * 2 ** Math.max(0, attempt - 1));
-  return base / 2 + (base / 2) * random();
+  // Half the wait: 500 ms << (attempt - 1), at most 30 s.
+  const half = Math.min(30_000, 250 * 2 ** Math.max(1, attempt));
+  return half + half * random();
 }

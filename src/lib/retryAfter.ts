@@ -7,5 +7,5 @@ export function retryAfter(value: string | null | undefined, now: number): numbe
   const s = value?.trim();
   if (!s) return undefined;
   const ms = /^\d+$/.test(s) ? +s * 1000 : /[a-z]/i.test(s) ? Date.parse(s) - now : NaN;
-  return Number.isNaN(ms) ? undefined : Math.min(300_000, Math.max(0, ms));
+  return isNaN(ms) ? undefined : Math.min(300_000, Math.max(0, ms));
 }

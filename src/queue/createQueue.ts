@@ -189,7 +189,7 @@ export function createQueue(o: QueueOptions): Queue {
     if (!quiet) schedule();
   };
   /** Out of memory; `unconfirmed`: stored hits whose delete is noted until a write confirms it. */
-  const drop = (list: Entry[], unconfirmed: boolean, quiet: boolean) => {
+  const drop = (list: Entry[], unconfirmed: boolean, quiet?: boolean) => {
     for (const e of list) {
       if (unconfirmed && e.stored) deleting.add(e.hit.id);
       forget(e, quiet);
@@ -203,9 +203,7 @@ export function createQueue(o: QueueOptions): Queue {
   /** Makes the JSON of up to `max` added hits, oldest first; refuses those too large to ever send. */
   const serialize = (max = Infinity) => {
     if (!raw.length) return;
-    const batch = raw.length > max ? raw.splice(0, max) : raw;
-    if (batch === raw) raw = [];
-    for (const e of batch) {
+    for (const e of raw.splice(0, max)) {
       if (!alive(e)) continue;
       try {
         e.json = toJson(e.hit);
@@ -235,11 +233,8 @@ export function createQueue(o: QueueOptions): Queue {
       serialize(CHUNK);
       if (raw.length) schedule();
       if (!o.writeAfterMs) void persist(true);
-      else
-        writeTimer ??= setTimeout(() => {
-          writeTimer = undefined;
-          void persist();
-        }, o.writeAfterMs);
+      // persist() itself lets go of the timer.
+      else writeTimer ??= setTimeout(persist, o.writeAfterMs);
     });
   }
 
@@ -248,12 +243,9 @@ export function createQueue(o: QueueOptions): Queue {
     if (!full && mem.size <= maxHits && bytes <= maxBytes) return;
     // Trim to 90 % so a full queue is not re-sorted on every add.
     const idle = [...mem.values()].filter((e) => !e.busy);
-    const drop = bound(idle, { maxHits: Math.floor(maxHits * 0.9), maxBytes: maxBytes * 0.9, maxAgeMs, now: wallNow() });
-    for (const e of drop) {
-      if (e.stored) deleting.add(e.hit.id);
-      forget(e);
-    }
-    if (drop.length) o.onDrop?.(drop.length);
+    const out = bound(idle, { maxHits: Math.floor(maxHits * 0.9), maxBytes: maxBytes * 0.9, maxAgeMs, now: wallNow() });
+    drop(out, true);
+    if (out.length) o.onDrop?.(out.length);
   }
 
   function add(hit: Hit): boolean {
@@ -354,7 +346,6 @@ export function createQueue(o: QueueOptions): Queue {
         const dead = tombstones();
         const gone = new Set(dead);
         const present = new Set<unknown>();
-        const junk: IDBValidKey[] = [];
         let fresh = 0;
         for (const [key, text] of stored) {
           present.add(key);
@@ -362,7 +353,9 @@ export function createQueue(o: QueueOptions): Queue {
           if (known?.text === text) continue;
           const items = parseList(text);
           if (!items.length || typeof key !== 'string') {
-            junk.push(key);
+            // Corrupted: the persist below deletes it (or writes back what this tab knew it to hold).
+            if (!known) recs.set(key as string, { list: [] });
+            dirty.add(key as string);
             continue;
           }
           // A record new to this tab, or rewritten by another: its hits as stored are the truth.
@@ -406,7 +399,6 @@ export function createQueue(o: QueueOptions): Queue {
         }
         trim(true);
         // Corrupted records are deleted; records with tombstoned or bad hits rewritten without them.
-        if (junk.length) await db((s) => s('readwrite', (os) => (junk.forEach((k) => os.delete(k)), promisifyRequest(os.transaction))));
         await persist();
         // Tombstoned hits are out of storage now: the tombstones can go.
         if (dead.length && !dirty.size) setTombstones(tombstones().filter((id) => !gone.has(id)));
@@ -424,7 +416,7 @@ export function createQueue(o: QueueOptions): Queue {
 
     remove(list, taken) {
       if (taken) setTombstones(tombstones().concat(list.map((e) => e.hit.id)));
-      drop(list, !taken, false);
+      drop(list, !taken);
       return persist();
     },
 
