@@ -305,8 +305,9 @@ export function createQueue(o: QueueOptions): Queue {
       () =>
         keys.forEach((k) => {
           const rec = recs.get(k);
-          if (rec && !rec.list.length && !rec.text) recs.delete(k);
-          else dirty.add(k);
+          // Gone (clear() ran meanwhile) or nothing left to write: nothing to retry.
+          if (rec?.list.length || rec?.text) dirty.add(k);
+          else recs.delete(k);
         }),
     );
   }
@@ -321,10 +322,11 @@ export function createQueue(o: QueueOptions): Queue {
   }
 
   function close(): void {
-    const s = store;
-    store = undefined;
-    // After the writes already queued, so a page going away still commits them.
-    chain = chain.then(() => s?.close());
+    // After the writes already queued (a page going away still commits them), the connection they used.
+    chain = chain.then(() => {
+      store?.close();
+      store = undefined;
+    });
   }
 
   adopt();
@@ -444,7 +446,11 @@ export function createQueue(o: QueueOptions): Queue {
       close();
     },
 
-    close,
+    close() {
+      // A write still waiting goes first: destroy() leaves no hit unwritten.
+      if (writeTimer) void persist();
+      close();
+    },
 
     clear() {
       era++;

@@ -103,6 +103,29 @@ describe('createQueue', () => {
     tx.mockRestore();
   });
 
+  test('close() with a write still waiting (writeAfterMs): it is written first', async () => {
+    const q = make({ writeAfterMs: 60_000 });
+    const h = hit();
+    q.add(h);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await stored()).not.toContain(h.id);
+    q.close();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await stored()).toContain(h.id);
+  });
+
+  test('clear() while a write is on its way: that write is dropped, and the next persist writes the new hits without throwing', async () => {
+    const q = make();
+    q.add(hit());
+    const pending = q.persist();
+    q.clear();
+    await pending;
+    const h = hit();
+    q.add(h);
+    await expect(q.persist()).resolves.toBeUndefined();
+    expect(await stored()).toEqual([h.id]);
+  });
+
   test('a new page reads back what an earlier one left, oldest first, ts unchanged', async () => {
     const first = make();
     const a = hit({ ts: NOW - 2000 });
