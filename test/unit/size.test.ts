@@ -27,9 +27,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * tree-shaken); 18,131 with IndexedDB written with the next send or hide, or a batch
  * interval after the hit (+47 B for no database in a page's first seconds, -1.5 ms start-up);
  * 17,984 once the file no longer hid Object.prototype's enumerable keys around its whole body
- * (the compact validator reads own keys only; the zod build still hides them, in config.ts).
+ * (the compact validator reads own keys only; the zod build still hides them, in config.ts);
+ * 17,566 once delivery, queue, validator, event input, privacy, vitals and the script entry
+ * were slimmed (-418 B, behaviour and messages unchanged).
  */
-export const CEILING = 18_000;
+export const CEILING = 17_600;
 
 const root = path.resolve(__dirname, '../..');
 const file = path.join(root, 'dist/goalpost.iife.js');
