@@ -159,7 +159,11 @@ export function createQueue(o: QueueOptions): Queue {
   let scheduled = false;
   let writeTimer: ReturnType<typeof setTimeout> | undefined;
   let chain: Promise<unknown> = Promise.resolve();
-  let store: Store | undefined;
+  /**
+   * Made once, here: it connects on first use and again after close(). Its listeners live as
+   * long as a connection does, so it must not be made inside a call holding a write's hits.
+   */
+  const store: Store | undefined = o.idb && openStore(o.name, 'hits', o.idb);
   let faultAt = -Infinity;
   // Bumped by clear(): storage work queued before it must not bring the database back.
   let era = 0;
@@ -169,7 +173,7 @@ export function createQueue(o: QueueOptions): Queue {
     const e = era;
     const p = chain.then(() => {
       if (e !== era || !o.idb || now() - faultAt < REOPEN_MS) throw noop;
-      return withTimeout(op((store ??= openStore(o.name, 'hits', o.idb))), TIMEOUT_MS);
+      return withTimeout(op(store!), TIMEOUT_MS);
     });
     chain = p.catch((err) => {
       if (err === noop) return;
@@ -323,10 +327,7 @@ export function createQueue(o: QueueOptions): Queue {
 
   function close(): void {
     // After the writes already queued (a page going away still commits them), the connection they used.
-    chain = chain.then(() => {
-      store?.close();
-      store = undefined;
-    });
+    chain = chain.then(() => store?.close());
   }
 
   adopt();
@@ -463,7 +464,6 @@ export function createQueue(o: QueueOptions): Queue {
       open = undefined;
       clearTimeout(writeTimer);
       store?.close();
-      store = undefined;
       deleteQueue(o.name, o.idb, kv);
     },
   };
