@@ -1,5 +1,5 @@
 /**
- * The wire format, version 1 (SPEC.md section 5), and the config schema:
+ * The wire format, version 1 (docs/spec.md section 5), and the config schema:
  * exported as `goalpost/schema` for collectors and tooling.
  */
 import { z } from './lib/zod';

@@ -98,7 +98,7 @@ function describeMatch(m) {
 }
 
 /**
- * SPEC.md section 3 "Match": a string equals; otherwise equals, beginsWith or
+ * docs/spec.md section 3 "Match": a string equals; otherwise equals, beginsWith or
  * regex; case-insensitive unless caseSensitive.
  * @param {Match} m
  * @param {string} value

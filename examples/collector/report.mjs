@@ -172,7 +172,7 @@ function loadSessions(store, { fromMs, toMs, site }) {
       byKey.set(key, s);
     }
     if (r.type === 'pageview') s.pageviews.push({ pid: r.pid, ts: r.ts, path: r.path });
-    // Rows come in time order: the last timing hit of a page view replaces earlier ones (SPEC.md section 5).
+    // Rows come in time order: the last timing hit of a page view replaces earlier ones (docs/spec.md section 5).
     else if (r.type === 'timing') s.timing.set(r.pid, { lcp: r.lcp, ttfb: r.ttfb });
     else if (r.type === 'goal') {
       s.goalSpeed.set(r.pid, { lcp: r.lcp ?? s.goalSpeed.get(r.pid)?.lcp ?? null, ttfb: r.ttfb ?? s.goalSpeed.get(r.pid)?.ttfb ?? null });
