@@ -43,7 +43,7 @@ import { assertConfidence, assertCounts, assertFinite } from './validate.mjs';
  * Robust by construction rather than by luck:
  * - x is centred and scaled before fitting and the estimates transformed back, so
  *   x = 1e6 or x in milliseconds fit as well as seconds;
- * - each Newton step is halved until the likelihood does not fall;
+ * - Newton's steps are damped (Levenberg–Marquardt) until the likelihood does not fall;
  * - data without a finite estimate returns `{ ok: false, reason }` instead of NaN or
  *   Infinity: no sessions, no conversions or only conversions, a single value of x,
  *   and separation (x splits converters from the rest, so the slope runs to ±∞,
@@ -148,6 +148,14 @@ function standardization(bins, sessions) {
 
 /**
  * Maximizes the binomial log-likelihood in (b0, b1) on standardized bins.
+ *
+ * Newton–Raphson, damped as Levenberg–Marquardt (Marquardt 1963, SIAM J Appl Math
+ * 11:431) when it must be: a full Newton step can overshoot until one bin's
+ * probability is 0 or 1 to machine precision, and then the information matrix is
+ * numerically singular. The step solves (H + λ·diag(H)) d = g, raising λ until the
+ * likelihood does not fall and lowering it after each success, so near the optimum
+ * λ = 0 and the step is Newton's, converging quadratically.
+ *
  * @param {StandardizedBin[]} bins
  * @param {number} startIntercept the log-odds of the overall rate
  * @param {number} maxIterations
@@ -158,31 +166,47 @@ function newtonRaphson(bins, startIntercept, maxIterations, tolerance) {
   let b0 = startIntercept;
   let b1 = 0;
   let logLikelihood = binomialLogLikelihood(bins, b0, b1);
+  let lambda = 0;
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
-    const { g0, g1, h00, h01, h11 } = scoreAndInformation(bins, b0, b1);
-    const det = h00 * h11 - h01 * h01;
-    if (!(det > 0)) return { ok: false, reason: 'the information matrix is singular' };
-    const d0 = (h11 * g0 - h01 * g1) / det;
-    const d1 = (h00 * g1 - h01 * g0) / det;
-    let step = 1;
-    let next = binomialLogLikelihood(bins, b0 + d0, b1 + d1);
-    // Step halving: Newton can overshoot far from the optimum; a shorter step in the
-    // same (ascent) direction cannot lower the likelihood once it is short enough.
-    while (!(next >= logLikelihood - 1e-12 * Math.abs(logLikelihood)) && step > 1e-10) {
-      step /= 2;
-      next = binomialLogLikelihood(bins, b0 + step * d0, b1 + step * d1);
-    }
-    b0 += step * d0;
-    b1 += step * d1;
-    logLikelihood = next;
-    if (Math.max(Math.abs(step * d0), Math.abs(step * d1)) < tolerance) {
-      const final = scoreAndInformation(bins, b0, b1);
-      const finalDet = final.h00 * final.h11 - final.h01 * final.h01;
-      if (!(finalDet > 0)) return { ok: false, reason: 'the information matrix is singular' };
-      return { ok: true, b0, b1, v00: final.h11 / finalDet, v01: -final.h01 / finalDet, v11: final.h00 / finalDet, logLikelihood, iterations: iteration };
+    const step = dampedStep(bins, b0, b1, logLikelihood, lambda);
+    if (!step) return { ok: false, reason: 'no step raises the likelihood (numerically singular information)' };
+    b0 += step.d0;
+    b1 += step.d1;
+    logLikelihood = step.logLikelihood;
+    lambda = step.lambda < 1e-12 ? 0 : step.lambda / 10;
+    if (Math.max(Math.abs(step.d0), Math.abs(step.d1)) < tolerance) {
+      const { h00, h01, h11 } = scoreAndInformation(bins, b0, b1);
+      const det = h00 * h11 - h01 * h01;
+      if (!(det > 0)) return { ok: false, reason: 'the information matrix is singular at the estimate' };
+      return { ok: true, b0, b1, v00: h11 / det, v01: -h01 / det, v11: h00 / det, logLikelihood, iterations: iteration };
     }
   }
   return { ok: false, reason: `did not converge in ${maxIterations} iterations` };
+}
+
+/**
+ * The smallest damping, from `lambda` up, whose step does not lower the likelihood.
+ * @param {StandardizedBin[]} bins
+ * @param {number} b0
+ * @param {number} b1
+ * @param {number} logLikelihood at (b0, b1)
+ * @param {number} lambda where to start
+ * @returns {{ d0: number, d1: number, logLikelihood: number, lambda: number } | null}
+ */
+function dampedStep(bins, b0, b1, logLikelihood, lambda) {
+  const { g0, g1, h00, h01, h11 } = scoreAndInformation(bins, b0, b1);
+  const slack = 1e-12 * Math.abs(logLikelihood); // rounding, at the optimum
+  for (let damping = lambda; damping <= 1e12; damping = damping === 0 ? 1e-6 : damping * 10) {
+    const a00 = h00 * (1 + damping);
+    const a11 = h11 * (1 + damping);
+    const det = a00 * a11 - h01 * h01;
+    if (!(det > 0)) continue;
+    const d0 = (a11 * g0 - h01 * g1) / det;
+    const d1 = (a00 * g1 - h01 * g0) / det;
+    const next = binomialLogLikelihood(bins, b0 + d0, b1 + d1);
+    if (next >= logLikelihood - slack) return { d0, d1, logLikelihood: next, lambda: damping };
+  }
+  return null;
 }
 
 /**

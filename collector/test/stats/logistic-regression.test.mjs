@@ -141,6 +141,17 @@ describe('logisticRegression', () => {
     expect(fit.standardErrors.slope).toBeCloseTo(Math.sqrt(1 / 2 + 1 / 8 + 1 / 6 + 1 / 4), 10);
   });
 
+  it('fits a saturated model where an undamped Newton step leaves the information singular', () => {
+    // 1 of 100,000 at x = 0 and 9 of 10 at x = 10: the first full Newton step drives the
+    // x = 10 bin to p = 1. The estimate is the two-bin one, as above:
+    // slope = (logit 0.9 − logit 1e-5) / 10 = (2.1972246 + 11.5129155) / 10 = 1.3710140
+    // se = √(1/1 + 1/99,999 + 1/9 + 1/1) / 10 (Woolf)
+    const fit = fitted(logisticRegression([{ x: 0, n: 100_000, k: 1 }, { x: 10, n: 10, k: 9 }]));
+    expect(fit.slope).toBeCloseTo((Math.log(9) - Math.log(1 / 99_999)) / 10, 8);
+    expect(fit.intercept).toBeCloseTo(Math.log(1 / 99_999), 8);
+    expect(fit.standardErrors.slope).toBeCloseTo(Math.sqrt(1 + 1 / 99_999 + 1 / 9 + 1) / 10, 8);
+  });
+
   it('rejects impossible bins', () => {
     expect(() => logisticRegression([{ x: 1, n: 5, k: 6 }])).toThrow(RangeError);
     expect(() => logisticRegression([{ x: NaN, n: 5, k: 1 }])).toThrow(RangeError);
