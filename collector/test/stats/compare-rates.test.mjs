@@ -46,6 +46,15 @@ describe('compareRates', () => {
     expect(result.verdict).toBe('indistinguishable');
   });
 
+  it('says indistinguishable where the Katz interval excludes 1 (low 1.00026) but p = 0.051', () => {
+    // 25/300 against 167/3000: the Katz interval is [1.0002603049921328, 2.2404437294921884]
+    // (scipy relative_risk), while chi2_contingency(correction=False) gives p = 0.05095734829875255.
+    const result = compareRates({ k: 25, n: 300 }, { k: 167, n: 3000 });
+    expect(result.ci?.[0]).toBeCloseTo(1.0002603049921328, 10);
+    expect(result.pValue).toBeCloseTo(0.05095734829875255, 12);
+    expect(result.verdict).toBe('indistinguishable');
+  });
+
   it('gives no p-value, with a reason, when every session converted', () => {
     const result = compareRates({ k: 200, n: 200 }, { k: 300, n: 300 });
     expect(result).toMatchObject({ verdict: 'indistinguishable', pValue: null, corrected: true, reason: 'every session converted in both groups' });

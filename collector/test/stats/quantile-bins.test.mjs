@@ -60,6 +60,13 @@ describe('quantileBins', () => {
     expect(bins.map((bin) => bin.n)).toEqual([660, 140]);
   });
 
+  it('lets a fine bin pass several quantiles at once, then cuts at the next quantile ahead', () => {
+    // 100 sessions, q = 4: the cuts at 25, 50 and 75 all fall inside the 70-session bin,
+    // so the first bin ends there (80 sessions) and the other 20 are the last bin.
+    const fine = [{ x: 1, n: 10, k: 1 }, { x: 2, n: 70, k: 7 }, { x: 3, n: 5, k: 0 }, { x: 4, n: 5, k: 1 }, { x: 5, n: 10, k: 2 }];
+    expect(binsOf(quantileBins(fine, { bins: 4, minSessions: 1 })).map((bin) => bin.n)).toEqual([80, 20]);
+  });
+
   it('sorts its input and ignores empty fine bins', () => {
     const shuffled = [...UNIFORM].reverse().concat([{ x: 50, n: 0, k: 0 }]);
     expect(quantileBins(shuffled, { bins: 4 })).toEqual(quantileBins(UNIFORM, { bins: 4 }));
