@@ -99,6 +99,30 @@ describe('logisticRegression', () => {
       expectAllFinite(result);
     };
 
+    it('on 1,000 random data sets: x from 1e-4 to 1e8 in scale, shifted or not, 1 to 30 bins', () => {
+      const random = seededRandom(9);
+      let fits = 0;
+      for (let trial = 0; trial < 1000; trial++) {
+        const scale = 10 ** Math.floor(random() * 12 - 4);
+        const offset = random() < 0.2 ? 10 ** Math.floor(random() * 8) : 0;
+        const [b0, b1] = [(random() - 0.5) * 20, (random() - 0.5) * 10];
+        const bins = Array.from({ length: 1 + Math.floor(random() * 30) }, () => {
+          const x = offset + (random() - 0.3) * scale;
+          const n = Math.floor(random() ** 2 * 1000);
+          const p = 1 / (1 + Math.exp(-(b0 + (b1 * (x - offset)) / scale)));
+          let k = 0;
+          for (let j = 0; j < n; j++) if (random() < p) k++;
+          return { x, n, k };
+        });
+        const result = logisticRegression(bins);
+        expectAllFinite(result);
+        if (result.ok) fits++;
+        // Thin or extreme data may fail, but only for a reason named above, never "did not converge".
+        else expect(result.reason).not.toMatch(/converge|singular|no step/);
+      }
+      expect(fits).toBeGreaterThan(500);
+    });
+
     it('with no bins or only empty ones', () => {
       expectFailure([], /no sessions/);
       expectFailure([{ x: 1, n: 0, k: 0 }], /no sessions/);
