@@ -22,7 +22,7 @@ export { meanInterval, meanDifference, meanLift } from './means.mjs';
 export { proportionSummary, momentsSummary } from './summaries.mjs';
 export { welchDegreesOfFreedom } from './welch.mjs';
 export { normalCdf, normalQuantile, zForConfidence, twoSidedNormalPValue } from './normal.mjs';
-export { studentTCdf, studentTQuantile, twoSidedTPValue } from './student-t.mjs';
+export { studentTCdf, studentTQuantile, studentTInterval, twoSidedTPValue } from './student-t.mjs';
 export { chiSquareSurvival } from './chi-square.mjs';
 export { regularizedGammaP, regularizedGammaQ } from './incomplete-gamma.mjs';
 export { regularizedBeta } from './incomplete-beta.mjs';

@@ -3,7 +3,7 @@
  * Means of a per-session value (revenue per session) with intervals, and how two differ.
  */
 import { relativeDifference } from './relative-difference.mjs';
-import { studentTQuantile, twoSidedTPValue } from './student-t.mjs';
+import { studentTInterval, twoSidedTPValue } from './student-t.mjs';
 import { momentsSummary } from './summaries.mjs';
 import { assertConfidence } from './validate.mjs';
 import { welchDegreesOfFreedom } from './welch.mjs';
@@ -31,8 +31,7 @@ export function meanInterval(moments, { confidence = 0.95 } = {}) {
   const { n, mean, variance } = momentsSummary(moments);
   if (n < 2) return { ok: false, reason: 'needs at least two sessions' };
   const se = Math.sqrt(variance / n);
-  const halfWidth = studentTQuantile(1 - (1 - confidence) / 2, n - 1) * se;
-  return { ok: true, mean, ci: [mean - halfWidth, mean + halfWidth], se, dof: n - 1 };
+  return { ok: true, mean, ci: studentTInterval(mean, se, n - 1, confidence), se, dof: n - 1 };
 }
 
 /**
@@ -55,8 +54,7 @@ export function meanDifference(a, b, { confidence = 0.95 } = {}) {
   if (dof === null) return { ok: false, reason: 'no variation in either group (every session alike)' };
   const value = sb.mean - sa.mean;
   const se = Math.sqrt(sa.variance / sa.n + sb.variance / sb.n);
-  const halfWidth = studentTQuantile(1 - (1 - confidence) / 2, dof) * se;
-  return { ok: true, value, ci: [value - halfWidth, value + halfWidth], se, dof, pValue: twoSidedTPValue(value / se, dof) };
+  return { ok: true, value, ci: studentTInterval(value, se, dof, confidence), se, dof, pValue: twoSidedTPValue(value / se, dof) };
 }
 
 /**

@@ -3,7 +3,7 @@
  * The relative difference of two means, (b − a) / |a|, with a delta-method interval:
  * the lift of an experiment's variant, or how much more revenue per session a group brings.
  */
-import { studentTQuantile, twoSidedTPValue } from './student-t.mjs';
+import { studentTInterval, twoSidedTPValue } from './student-t.mjs';
 import { assertConfidence } from './validate.mjs';
 import { welchDegreesOfFreedom } from './welch.mjs';
 
@@ -48,6 +48,5 @@ export function relativeDifference(a, b, { confidence = 0.95 } = {}) {
   const variance = b.variance / b.n / a.mean ** 2 + ((a.variance / a.n) * b.mean ** 2) / a.mean ** 4;
   const se = Math.sqrt(variance);
   const dof = /** @type {number} both variances are > 0 here */ (welchDegreesOfFreedom(a, b));
-  const halfWidth = studentTQuantile(1 - (1 - confidence) / 2, dof) * se;
-  return { ok: true, value, ci: [value - halfWidth, value + halfWidth], se, dof, pValue: twoSidedTPValue(value / se, dof) };
+  return { ok: true, value, ci: studentTInterval(value, se, dof, confidence), se, dof, pValue: twoSidedTPValue(value / se, dof) };
 }

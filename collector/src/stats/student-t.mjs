@@ -78,6 +78,20 @@ export function studentTQuantile(p, dof) {
 }
 
 /**
+ * The two-sided t interval estimate ± t(1 − α/2, dof) · se, α = 1 − confidence.
+ *
+ * @param {number} estimate
+ * @param {number} se its standard error
+ * @param {number} dof degrees of freedom of se
+ * @param {number} confidence 0 < confidence < 1
+ * @returns {[low: number, high: number]}
+ */
+export function studentTInterval(estimate, se, dof, confidence) {
+  const halfWidth = studentTQuantile(1 - (1 - confidence) / 2, dof) * se;
+  return [estimate - halfWidth, estimate + halfWidth];
+}
+
+/**
  * The t density, Γ((ν+1)/2) / (√(νπ) Γ(ν/2)) · (1 + t²/ν)^(−(ν+1)/2).
  * @param {number} t
  * @param {number} dof

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalCdf, normalQuantile, twoSidedNormalPValue, zForConfidence } from '../../src/stats/normal.mjs';
 import { chiSquareSurvival } from '../../src/stats/chi-square.mjs';
-import { studentTCdf, studentTQuantile, twoSidedTPValue } from '../../src/stats/student-t.mjs';
+import { studentTCdf, studentTInterval, studentTQuantile, twoSidedTPValue } from '../../src/stats/student-t.mjs';
 import { expectRelativelyClose } from './support/close.mjs';
 
 describe('normalCdf', () => {
@@ -117,6 +117,12 @@ describe("Student's t", () => {
   it('gives two-sided p-values symmetric in t', () => {
     expect(twoSidedTPValue(2.228138851986274, 10)).toBeCloseTo(0.05, 12);
     expect(twoSidedTPValue(-2.228138851986274, 10)).toBeCloseTo(0.05, 12);
+  });
+
+  it('makes the interval estimate ± t · se: 5.5 ± 2.262157 × 0.957427 at 9 dof (scipy.stats.t.interval)', () => {
+    const [low, high] = studentTInterval(5.5, Math.sqrt(82.5 / 90), 9, 0.95);
+    expect(low).toBeCloseTo(3.334149410331831, 12);
+    expect(high).toBeCloseTo(7.665850589668169, 12);
   });
 
   it('rejects dof <= 0 and p outside (0, 1)', () => {

@@ -7,7 +7,7 @@ it('exports the whole API from one module', () => {
     'wilsonInterval', 'rateRatio', 'twoProportionZTest', 'compareRates', 'experimentLift', 'relativeDifference',
     'sampleRatioMismatch', 'logisticRegression', 'oddsChange', 'quantileBins', 'meanInterval', 'meanDifference',
     'meanLift', 'proportionSummary', 'momentsSummary', 'welchDegreesOfFreedom', 'normalCdf', 'normalQuantile',
-    'zForConfidence', 'twoSidedNormalPValue', 'studentTCdf', 'studentTQuantile', 'twoSidedTPValue',
+    'zForConfidence', 'twoSidedNormalPValue', 'studentTCdf', 'studentTQuantile', 'studentTInterval', 'twoSidedTPValue',
     'chiSquareSurvival', 'regularizedGammaP', 'regularizedGammaQ', 'regularizedBeta', 'logGamma',
   ];
   for (const name of functions) expect(typeof stats[/** @type {keyof typeof stats} */ (name)], name).toBe('function');
