@@ -36,7 +36,7 @@ import { assertConfidence, assertCounts, assertFinite } from './validate.mjs';
 /**
  * Fits logit P(converted | x) = intercept + slope·x by maximum likelihood on binomial
  * bins, with Newton–Raphson, which for the logit link is IRLS (McCullagh & Nelder,
- * Generalized Linear Models, §4.4). Standard errors come from the inverse of the
+ * Generalized Linear Models, 2nd ed., ch. 2). Standard errors come from the inverse of the
  * observed information at the estimate (for the canonical logit link it equals the
  * expected information, Σ n p (1 − p) [1 x; x x²]); the odds ratio's interval is Wald's.
  *
