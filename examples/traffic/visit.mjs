@@ -2,6 +2,7 @@
 // throttled network and CPU, and a visitor who clicks through the shop as
 // behaviour.mjs decides. The visit ends by flushing goalpost and leaving the
 // page, then waits until the collector has the hits before closing.
+import { setTimeout as wait } from 'node:timers/promises';
 import { createVisitor, customer, NETWORKS, DEVICES, PRODUCTS } from './behaviour.mjs';
 
 const productOf = (path) => path.match(/^\/products\/([a-z-]+)\.html$/)?.[1];
@@ -9,8 +10,9 @@ const productOf = (path) => path.match(/^\/products\/([a-z-]+)\.html$/)?.[1];
 /**
  * Runs one planned visit; never throws. Returns what happened, for the summary.
  * `maxWaitMs`: how long a visitor waits for a page's load event before acting anyway.
+ * `signal`: ends the visit at once (the run is stopping), without waiting for its hits.
  */
-export async function runVisit(browser, base, planned, { timeoutMs = 90_000, maxWaitMs = 4_000, onConsoleError } = {}) {
+export async function runVisit(browser, base, planned, { timeoutMs = 90_000, maxWaitMs = 4_000, onConsoleError, signal } = {}) {
   const result = {
     n: planned.n,
     intent: planned.intent,
@@ -54,6 +56,7 @@ export async function runVisit(browser, base, planned, { timeoutMs = 90_000, max
   });
 
   let timer;
+  let onAbort;
   try {
     const page = await context.newPage();
     page.on('pageerror', (err) => {
@@ -67,7 +70,7 @@ export async function runVisit(browser, base, planned, { timeoutMs = 90_000, max
     });
     await throttle(context, page, NETWORKS[planned.network]);
     const visitor = createVisitor(planned);
-    const walk = new Walk(page, base, visitor, result, maxWaitMs);
+    const walk = new Walk(page, base, visitor, result, maxWaitMs, signal);
     const walking = walk.run(planned);
     // After a timeout the walk fails later, when its context closes: not news.
     walking.catch(() => {});
@@ -75,16 +78,20 @@ export async function runVisit(browser, base, planned, { timeoutMs = 90_000, max
       walking,
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`visit took over ${timeoutMs} ms`)), timeoutMs);
+        onAbort = () => reject(new Error('stopped with the run'));
+        if (signal?.aborted) onAbort();
+        else signal?.addEventListener('abort', onAbort, { once: true });
       }),
     ]);
   } catch (err) {
     result.error = String(err?.message ?? err).split('\n')[0];
   }
   clearTimeout(timer);
+  signal?.removeEventListener('abort', onAbort);
   try {
     // Also after a failure: what goalpost holds should still reach the collector.
     const page = context.pages()[0];
-    if (page) await leave(page, inflight);
+    if (page && !signal?.aborted) await leave(page, inflight);
   } finally {
     await context.close().catch(() => {});
   }
@@ -117,21 +124,25 @@ async function leave(page, inflight) {
   await page.goto('about:blank', { timeout: 10_000 }).catch(() => {});
   const until = Date.now() + 8_000;
   // Give the pagehide beacon a moment to leave before the context goes.
-  await sleep(150);
-  while (inflight.size > 0 && Date.now() < until) await sleep(50);
+  await wait(150);
+  while (inflight.size > 0 && Date.now() < until) await wait(50);
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 class Walk {
-  constructor(page, base, visitor, result, maxWaitMs) {
+  constructor(page, base, visitor, result, maxWaitMs, signal) {
     this.page = page;
     this.base = base;
     this.v = visitor;
     this.r = visitor.rand;
     this.result = result;
     this.maxWaitMs = maxWaitMs;
+    this.signal = signal;
     this.felt = 0;
+  }
+
+  /** The visitor's pauses: a stopping run ends them (and the walk) at once. */
+  sleep(ms) {
+    return wait(ms, undefined, { signal: this.signal });
   }
 
   get path() {
@@ -186,7 +197,7 @@ class Walk {
 
   async read(min, max) {
     await this.page.mouse.wheel(0, this.r.int(200, 900)).catch(() => {});
-    await sleep(this.v.pause(min, max));
+    await this.sleep(this.v.pause(min, max));
   }
 
   /** Stop here because this page was slow? */
@@ -211,7 +222,7 @@ class Walk {
     if (!productOf(this.path) || !this.v.wants(p)) return false;
     await this.page.click('.product button.add-to-cart');
     this.result.added++;
-    await sleep(this.v.pause());
+    await this.sleep(this.v.pause());
     return true;
   }
 
@@ -219,12 +230,12 @@ class Walk {
     if (this.result.subscribed || !(await this.page.locator('form.newsletter').count()) || !this.v.converts(p)) return;
     const form = this.page.locator('form.newsletter').first();
     await form.locator('input[type="email"]').fill(customer(this.r).email);
-    await sleep(this.v.pause());
+    await this.sleep(this.v.pause());
     await form.locator('button[type="submit"]').click();
     await form.locator('[data-form-status]').filter({ hasText: 'Thanks' }).waitFor({ timeout: 5_000 });
     this.result.subscribed = true;
     this.result.outcome = 'subscribed';
-    await sleep(this.v.pause());
+    await this.sleep(this.v.pause());
   }
 
   /** Cart, checkout, order: each step can lose the visitor. */
@@ -238,7 +249,7 @@ class Walk {
     const who = customer(this.r);
     for (const [id, value] of [['name', who.name], ['email', who.email], ['street', who.street], ['postcode', who.postcode], ['city', who.city]]) {
       await this.page.fill(`#checkout-${id}`, value);
-      await sleep(this.v.pause(20, 80));
+      await this.sleep(this.v.pause(20, 80));
     }
     await this.page.selectOption('#checkout-country', who.country);
     if (!this.v.converts(pBuy)) return this.read(100, 300);
@@ -327,7 +338,7 @@ class Walk {
     const until = Date.now() + ms;
     while (Date.now() < until) {
       await this.page.mouse.wheel(0, this.r.int(-200, 500)).catch(() => {});
-      await sleep(Math.min(until - Date.now(), this.r.int(3_000, 7_000)));
+      await this.sleep(Math.min(until - Date.now(), this.r.int(3_000, 7_000)));
     }
   }
 }
