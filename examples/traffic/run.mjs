@@ -9,13 +9,17 @@
 // Each visit is a new browser context (a new client) with its own network and
 // CPU throttling and a visitor from behaviour.mjs. Slower visitors convert
 // less because that model makes them less patient, not because of anything
-// measured. The run first tells the collector (POST /api/simulated) that what
-// follows is simulated, so the report can say so.
+// measured. The run marks its time range as simulated on the collector (POST
+// /api/simulated, opened before the first visit and closed after the last,
+// also when the run is stopped or fails), so the report can say so.
+import { setTimeout as wait } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { planVisits, NETWORKS, INTENTS } from './behaviour.mjs';
 import { runVisit } from './visit.mjs';
 import { pool, schedule } from './pools.mjs';
+import { openSimulatedRange } from './simulated-range.mjs';
+import { createStop } from './stop.mjs';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -26,6 +30,7 @@ function options(argv) {
     options: {
       visits: { type: 'string', default: '300' },
       base: { type: 'string', default: process.env.GOALPOST_BASE ?? 'http://127.0.0.1:8787' },
+      site: { type: 'string', default: 'shop' },
       concurrency: { type: 'string', default: '3' },
       seed: { type: 'string' },
       'linger-share': { type: 'string', default: '0.05' },
@@ -52,6 +57,7 @@ function options(argv) {
     networks,
     visits: Math.round(num('visits', 1, 100_000)),
     base: base.origin,
+    site: values.site,
     concurrency: Math.round(num('concurrency', 1, 8)),
     seed: values.seed === undefined ? (Date.now() >>> 0) : Math.round(num('seed', 0, 2 ** 32 - 1)),
     lingerShare: num('linger-share', 0, 1),
@@ -65,6 +71,8 @@ function options(argv) {
 const HELP = `Usage: node examples/traffic/run.mjs [options]
   --visits N         visits to simulate (300)
   --base URL         the demo collector serving the shop (http://127.0.0.1:8787); local addresses only
+  --site NAME        the site whose sessions the collector labels simulated during the run
+                     (shop, as the demo shop's config says; "" for every site)
   --concurrency N    visits at once (3); one on a slow network counts as a third,
                      lingering ones run in a pool of their own
   --seed N           plan the same visits again
@@ -82,12 +90,52 @@ async function main() {
   if (opt.dryRun) return printPlan(plan);
 
   await checkShop(opt.base);
-  await markSimulated(opt.base, opt);
-
-  const browser = await chromium.launch({ executablePath: opt.chromium, args: CHROMIUM_ARGS });
+  const stop = createStop();
+  // A stray rejection from a visit that already ended must not end the run.
+  const ignore = (err) => {
+    if (opt.verbose) console.log(`  (ignored after its visit ended: ${String(err?.message ?? err).split('\n')[0]})`);
+  };
+  process.on('unhandledRejection', ignore);
+  const range = await openSimulatedRange(opt.base, { site: opt.site, note: `npm run demo:traffic: ${opt.visits} visits, seed ${opt.seed}` });
+  stop.onLeave(() => {
+    if (range && !range.closed) console.warn(`the simulated range is still open; close it with:\n  ${range.closeCommand()}`);
+  });
   const started = Date.now();
+  let run;
+  try {
+    run = await runVisits(opt, plan, stop);
+  } finally {
+    // After the browser has closed: no hit of this run can arrive later.
+    await range?.close();
+    stop.dispose();
+    process.off('unhandledRejection', ignore);
+  }
+  printSummary(run.results, run.errors, Date.now() - started);
+  if (run.interrupted === 1) console.log('1 visit under way was cut off by the stop and is left out above');
+  else if (run.interrupted) console.log(`${run.interrupted} visits under way were cut off by the stop and are left out above`);
+  const failed = run.results.filter((r) => r.error).length;
+  if (!stop.reason && (run.results.length === 0 || failed > run.results.length / 4)) process.exitCode = 1;
+}
+
+/** Runs the planned visits in one browser until they are done or the run is stopped. */
+async function runVisits(opt, plan, stop) {
   const results = [];
   const errors = new Map();
+  let interrupted = 0;
+  if (stop.reason) return { results, errors, interrupted };
+  // Our own signal handling: Playwright's would exit the process before the simulated range is closed.
+  const browser = await chromium.launch({ executablePath: opt.chromium, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+  let closing;
+  // Not forever: a browser that does not close must not keep the simulated range open.
+  const closeBrowser = () => (closing ??= Promise.race([browser.close().catch(() => {}), wait(15_000, undefined, { ref: false })]));
+  // A stop ends the visits under way now: a lingering one would otherwise idle on for a minute.
+  const aborting = new AbortController();
+  stop.onStop(() => {
+    aborting.abort();
+    return closeBrowser();
+  });
+
+  const started = Date.now();
   const onConsoleError = (planned, text) => {
     const key = text.slice(0, 160);
     errors.set(key, (errors.get(key) ?? 0) + 1);
@@ -96,21 +144,13 @@ async function main() {
   const progress = createProgress(opt.visits, started);
   const visit = async (planned) => {
     const timeoutMs = planned.intent === 'linger' ? 180_000 : 90_000;
-    const r = await runVisit(browser, opt.base, planned, { timeoutMs, maxWaitMs: opt.maxWaitMs, onConsoleError });
+    const r = await runVisit(browser, opt.base, planned, { timeoutMs, maxWaitMs: opt.maxWaitMs, onConsoleError, signal: aborting.signal });
+    if (stop.reason) return void interrupted++;
     results.push(r);
     if (opt.verbose) console.log(describe(r));
     progress(results);
   };
 
-  // A stray rejection from a visit that already ended must not end the run.
-  process.on('unhandledRejection', (err) => {
-    if (opt.verbose) console.log(`  (ignored after its visit ended: ${String(err?.message ?? err).split('\n')[0]})`);
-  });
-  let stopping = false;
-  process.once('SIGINT', () => {
-    stopping = true;
-    console.log('\nstopping after the visits under way…');
-  });
   // --concurrency is a CPU budget: a visit on a fast network takes one slot,
   // one on a slow network (it mostly waits for bytes) a third of one: measured
   // here, a slow visit used about a third of the CPU per second of a fast one. Lingering
@@ -119,16 +159,14 @@ async function main() {
   const lingering = plan.filter((p) => p.intent === 'linger');
   const others = plan.filter((p) => p.intent !== 'linger');
   const lingerSlots = Math.min(8, Math.max(1, Math.ceil(lingering.length / 2)));
-  const stopped = () => stopping;
+  const stopped = () => Boolean(stop.reason);
   const slotsOf = (p) => (NETWORKS[p.network].waits ? 1 / 3 : 1);
   try {
     await Promise.all([schedule(others, opt.concurrency, slotsOf, visit, stopped), pool(lingering, lingerSlots, visit, stopped, 2_000)]);
   } finally {
-    await browser.close().catch(() => {});
+    await closeBrowser();
   }
-  printSummary(results, errors, Date.now() - started);
-  const failed = results.filter((r) => r.error).length;
-  if (results.length === 0 || failed > results.length / 4) process.exitCode = 1;
+  return { results, errors, interrupted };
 }
 
 /** HEAD, so no page view is counted anywhere; GET where a server does not do HEAD. */
@@ -146,14 +184,6 @@ async function checkShop(base) {
   if (!shop.ok) throw new Error(`the shop is not at ${base}/index.html (${shop.status}); start it first: npm run demo`);
   const sdk = await probe(`${base}/goalpost.iife.js`);
   if (!sdk.ok) console.warn(`warning: ${base}/goalpost.iife.js answered ${sdk.status}: the visits run, but goalpost measures nothing (npm run build?)`);
-}
-
-async function markSimulated(base, opt) {
-  const body = JSON.stringify({ source: 'goalpost demo:traffic', simulated: true, visits: opt.visits, seed: opt.seed, startedAt: Date.now() });
-  const res = await fetch(`${base}/api/simulated`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).catch((err) => ({ ok: false, status: err.message }));
-  if (res.ok) console.log('the collector marks this traffic as simulated');
-  else if (res.status === 404) console.warn('note: the collector has no POST /api/simulated (404); this traffic is not marked as simulated');
-  else console.warn(`warning: POST /api/simulated answered ${res.status}; this traffic may not be marked as simulated`);
 }
 
 function createProgress(total, started) {

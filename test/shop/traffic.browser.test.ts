@@ -2,29 +2,36 @@
 // (with the recording fake goalpost): it marks the run as simulated (and
 // goes on when that route is missing), completes its visits, and leaves no
 // hit behind: every page load's beacons reached the server before the visit's
-// context closed.
-import { spawn } from 'node:child_process';
+// context closed. It closes its simulated range after the run, also when
+// stopped; against the real collector, a visit after the run counts as real.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startCollectorProcess, type CollectorProcess } from './support/collector-process.mjs';
 import { startShopServer, type ShopServer } from './support/shop-server.mjs';
 
 const runner = fileURLToPath(new URL('../../examples/traffic/run.mjs', import.meta.url));
 type FakeBeacon = { fake: true; page: string; call: unknown[] };
+type RangePost = { site: string; from: number; to?: number; note?: string };
 
-function run(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [runner, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('close', (code) => resolve({ code, out }));
-  });
+function start(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; out: string }> } {
+  const child = spawn(process.execPath, [runner, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (out += d));
+  return { child, done: new Promise((resolve) => child.on('close', (code) => resolve({ code, out }))) };
 }
+const run = (args: string[]) => start(args).done;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let server: ShopServer | undefined;
+let collector: CollectorProcess | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
+  await collector?.close();
+  collector = undefined;
 });
 
 describe('npm run demo:traffic', () => {
@@ -35,7 +42,8 @@ describe('npm run demo:traffic', () => {
     expect(out).toContain('no POST /api/simulated (404)');
     expect(out).toMatch(/10 simulated visits in \dm\d\ds/);
     expect(out).toContain('slower visitors convert less because the behaviour model');
-    expect(server.stats.simulated).toEqual([expect.objectContaining({ simulated: true, visits: 10, seed: 11 })]);
+    // Nothing to close when the collector keeps no ranges.
+    expect(server.stats.simulated).toEqual([{ site: 'shop', from: expect.any(Number), note: 'npm run demo:traffic: 10 visits, seed 11' }]);
 
     const loads = [...server.stats.loads.values()].reduce((a, b) => a + b, 0);
     const beacons = server.stats.collect as FakeBeacon[];
@@ -54,13 +62,76 @@ describe('npm run demo:traffic', () => {
     expect(purchases).toHaveLength(summaryPurchases);
   }, 180_000);
 
-  it('marks the run as simulated when the collector has the route', async () => {
-    server = await startShopServer({ simulatedStatus: 204 });
+  it('marks the run as simulated when the collector has the route, from before its first hit to after its last', async () => {
+    server = await startShopServer({ simulatedStatus: 200 });
     const { code, out } = await run(['--base', server.base, '--visits', '2', '--seed', '3', '--linger-share', '0', '--networks', 'fiber']);
     expect(code, out).toBe(0);
     expect(out).toContain('the collector marks this traffic as simulated');
-    expect(server.stats.simulated).toHaveLength(1);
+    const [open, close, ...more] = server.stats.simulated as RangePost[];
+    expect(more).toEqual([]);
+    expect(open).toEqual({ site: 'shop', from: expect.any(Number), note: 'npm run demo:traffic: 2 visits, seed 3' });
+    expect(close).toEqual({ site: 'shop', from: open.from, to: expect.any(Number) });
+    expect(server.stats.collectAt.length).toBeGreaterThan(0);
+    for (const at of server.stats.collectAt) {
+      expect(at).toBeGreaterThanOrEqual(open.from);
+      expect(at).toBeLessThanOrEqual(close.to!);
+    }
   }, 120_000);
+
+  it('closes the range at once when stopped (Ctrl+C), without waiting for the visits under way', async () => {
+    server = await startShopServer({ simulatedStatus: 200 });
+    // Lingering visitors stay over a minute.
+    const { child, done } = start(['--base', server.base, '--visits', '2', '--seed', '5', '--linger-share', '1', '--networks', 'fiber']);
+    const until = Date.now() + 30_000;
+    while ((server.stats.loads.size === 0 || server.stats.simulated.length === 0) && Date.now() < until) await sleep(100);
+    expect(server.stats.loads.size).toBeGreaterThan(0);
+    await sleep(1_000);
+    const stoppedAt = Date.now();
+    child.kill('SIGINT');
+    const { code, out } = await done;
+    expect(code, out).toBe(130);
+    expect(Date.now() - stoppedAt).toBeLessThan(30_000); // a lingering visit alone would take a minute
+    expect(out).toContain('SIGINT: stopping');
+    expect(out).toMatch(/(1 visit under way was|2 visits under way were) cut off by the stop/);
+    const [open, close, ...more] = server.stats.simulated as RangePost[];
+    expect(more).toEqual([]);
+    expect(close).toEqual({ site: 'shop', from: open.from, to: expect.any(Number) });
+    expect(close.to).toBeGreaterThanOrEqual(stoppedAt - 1000);
+  }, 120_000);
+
+  it('against the real collector: its sessions are simulated, a visit after the run is not', async () => {
+    collector = await startCollectorProcess();
+    const { code, out } = await run(['--base', collector.base, '--visits', '3', '--seed', '21', '--linger-share', '0', '--networks', 'fiber,cable']);
+    expect(code, out).toBe(0);
+    const getJson = async (path: string) => (await fetch(collector!.base + path)).json();
+    const { ranges } = await getJson('/api/simulated');
+    expect(ranges).toEqual([{ id: 1, site: 'shop', from: expect.any(Number), to: expect.any(Number), note: 'npm run demo:traffic: 3 visits, seed 21' }]);
+    const during = await getJson('/api/report');
+    expect(during.totals.sessions).toBe(3);
+    expect(during.simulated).toMatchObject({ any: true, sessions: 3 });
+
+    // A real purchase once the collector's clock has passed the range's end.
+    while (Date.parse((await fetch(collector.base + '/api/simulated', { method: 'HEAD' })).headers.get('date')!) <= ranges[0].to) await sleep(200);
+    const now = Date.now();
+    const ids = { cid: randomUUID(), sid: randomUUID(), pid: randomUUID() };
+    const hits = [
+      { id: randomUUID(), type: 'pageview', ts: now - 2000, ...ids, seq: 1, url: `${collector.base}/checkout/thanks.html`, nav: 'navigate', screen: 'desktop' },
+      { id: randomUUID(), type: 'goal', ts: now - 1000, ...ids, seq: 2, url: `${collector.base}/checkout/thanks.html`,
+        goal: { id: 'purchase', kind: 'destination', role: 'macro', supports: [], value: 40, currency: 'EUR', assists: [] }, speed: { lcp: 900 } },
+    ];
+    const sent = await fetch(collector.base + '/collect', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      body: JSON.stringify({ v: 1, site: 'shop', sentAt: now, dropped: 0, hits }),
+    });
+    expect(sent.status).toBe(204);
+    const after = await getJson('/api/report');
+    expect(after.totals.sessions).toBe(4);
+    expect(after.simulated).toMatchObject({ any: true, sessions: 3 });
+    const page = await (await fetch(collector.base + '/report')).text();
+    expect(page).toContain('3 of 4 sessions in this report');
+    expect(page).not.toContain('still running');
+  }, 180_000);
 
   it('--dry-run prints the plan and sends nothing', async () => {
     server = await startShopServer();

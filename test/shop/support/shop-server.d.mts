@@ -5,6 +5,8 @@ export interface ShopServerStats {
   loads: Map<string, number>;
   /** Bodies POSTed to /collect, parsed when they are JSON. */
   collect: unknown[];
+  /** When each of those arrived (this machine's clock, which is also the server's Date header). */
+  collectAt: number[];
   /** Bodies POSTed to /api/simulated. */
   simulated: unknown[];
   notFound: string[];

@@ -19,7 +19,7 @@ export const REAL_SDK = join(repo, 'dist/goalpost.iife.js');
 const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json' };
 
 export async function startShopServer({ port = 0, sdk = FAKE_SDK, simulatedStatus = 404 } = {}) {
-  const stats = { loads: new Map(), collect: [], simulated: [], notFound: [] };
+  const stats = { loads: new Map(), collect: [], collectAt: [], simulated: [], notFound: [] };
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -35,10 +35,13 @@ export async function startShopServer({ port = 0, sdk = FAKE_SDK, simulatedStatu
         }
         if (url.pathname === '/collect') {
           stats.collect.push(body);
+          stats.collectAt.push(Date.now());
           res.writeHead(204).end();
         } else {
           stats.simulated.push(body);
-          res.writeHead(simulatedStatus, { 'content-type': 'application/json' }).end(simulatedStatus < 300 ? '{"ok":true}' : '{"error":"not here"}');
+          // As the collector answers: the range as stored.
+          const range = { id: 1, site: body.site ?? '', from: body.from, to: body.to ?? null, note: body.note ?? null };
+          res.writeHead(simulatedStatus, { 'content-type': 'application/json' }).end(JSON.stringify(simulatedStatus < 300 ? range : { error: 'not here' }));
         }
         return;
       }
