@@ -1,4 +1,4 @@
-// How visits share the machine.
+// How visits share the machine and the time a run has.
 
 /** Runs `work` on every item, at most `size` at a time, the workers starting `staggerMs` apart. */
 export async function pool(items, size, work, stopped = () => false, staggerMs = 0) {
@@ -12,15 +12,18 @@ export async function pool(items, size, work, stopped = () => false, staggerMs =
 
 /**
  * Runs `work` on the items in order, starting the next one as soon as its
- * slots (`slotsOf`, at most `budget`) fit beside those running.
+ * slots (`slotsOf`, at most the budget) fit beside those running. `budget`:
+ * a number, or a function read before each start, so it can change on the way.
  */
 export function schedule(items, budget, slotsOf, work, stopped = () => false) {
+  const budgetNow = typeof budget === 'function' ? budget : () => budget;
   return new Promise((resolve) => {
     let used = 0;
     let running = 0;
     let next = 0;
     const pump = () => {
       while (next < items.length && !stopped()) {
+        const budget = budgetNow();
         const slots = Math.min(slotsOf(items[next]), budget);
         if (running > 0 && used + slots > budget + 1e-9) break;
         const item = items[next++];
@@ -39,4 +42,30 @@ export function schedule(items, budget, slotsOf, work, stopped = () => false) {
     };
     pump();
   });
+}
+
+/**
+ * A run's time limit (`minutes`, 0 for none) from `startedAt`: visits start
+ * until `startUntil`, so that most end before `endAt`, when those still under
+ * way are cut off. Visits take seconds to a minute, so the last 45 s (a
+ * quarter of a short limit) start none.
+ */
+export function timeLimit(minutes, startedAt) {
+  if (!minutes) return { startUntil: Infinity, endAt: Infinity };
+  const ms = minutes * 60_000;
+  return { startUntil: startedAt + ms - Math.min(45_000, ms / 4), endAt: startedAt + ms };
+}
+
+/**
+ * The concurrency budget after a visit on a fast network landed with
+ * `lcpMs`. On a machine with CPU to spare such a page is good (LCP <= 2.5 s);
+ * when it is not, more visits at once only slow every page down, and slow
+ * pages from a busy machine would blur the report's speed buckets. So: one
+ * slot less after a fast-network page that missed good, half a slot more after
+ * one under 1.2 s, between 1 and `max`.
+ */
+export function nextBudget(budget, lcpMs, max) {
+  if (lcpMs > 2500) return Math.max(1, budget - 1);
+  if (lcpMs < 1200) return Math.min(max, budget + 0.5);
+  return budget;
 }
