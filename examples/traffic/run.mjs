@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// npm run demo:traffic: a few hundred simulated visits through the demo shop
-// in headless Chromium, so the collector's report has data to show.
+// npm run demo:traffic: simulated visits through the demo shop in headless
+// Chromium, so the collector's report has data to show. By default about
+// three minutes of them; --visits N runs N, however long that takes.
 //
-//   node examples/traffic/run.mjs [--visits 300] [--base http://127.0.0.1:8787]
-//        [--concurrency 3] [--seed N] [--linger-share 0.05] [--networks fiber,cable,…]
-//        [--max-wait 6000] [--verbose] [--dry-run]
+//   node examples/traffic/run.mjs [--visits 120] [--minutes 3] [--base http://127.0.0.1:8787]
+//        [--site shop] [--concurrency 6] [--seed N] [--linger-share 0.05]
+//        [--networks fiber,cable,…] [--max-wait 4000] [--verbose] [--dry-run]
 //
 // Each visit is a new browser context (a new client) with its own network and
 // CPU throttling and a visitor from behaviour.mjs. Slower visitors convert
@@ -12,26 +13,34 @@
 // measured. The run marks its time range as simulated on the collector (POST
 // /api/simulated, opened before the first visit and closed after the last,
 // also when the run is stopped or fails), so the report can say so.
+import { setMaxListeners } from 'node:events';
 import { setTimeout as wait } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { planVisits, NETWORKS, INTENTS } from './behaviour.mjs';
 import { runVisit } from './visit.mjs';
-import { pool, schedule } from './pools.mjs';
+import { nextBudget, pool, schedule, timeLimit } from './pools.mjs';
 import { openSimulatedRange } from './simulated-range.mjs';
 import { createStop } from './stop.mjs';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/**
+ * The default run: about three minutes on a 2-core machine (issue 19), with
+ * enough sessions in each LCP bucket for the report to show the model's speed
+ * effect. A busy machine runs fewer of the visits in the same minutes.
+ */
+const DEFAULTS = { visits: 120, minutes: 3, concurrency: 6 };
 
 function options(argv) {
   const { values } = parseArgs({
     args: argv,
     options: {
-      visits: { type: 'string', default: '300' },
+      visits: { type: 'string' },
+      minutes: { type: 'string' },
       base: { type: 'string', default: process.env.GOALPOST_BASE ?? 'http://127.0.0.1:8787' },
       site: { type: 'string', default: 'shop' },
-      concurrency: { type: 'string', default: '3' },
+      concurrency: { type: 'string', default: String(DEFAULTS.concurrency) },
       seed: { type: 'string' },
       'linger-share': { type: 'string', default: '0.05' },
       'max-wait': { type: 'string', default: '4000' },
@@ -55,10 +64,12 @@ function options(argv) {
   return {
     help: values.help,
     networks,
-    visits: Math.round(num('visits', 1, 100_000)),
+    visits: values.visits === undefined ? DEFAULTS.visits : Math.round(num('visits', 1, 100_000)),
+    // A run of a given number of visits runs them all; the default run keeps to its minutes.
+    minutes: values.minutes !== undefined ? num('minutes', 0, 24 * 60) : values.visits === undefined ? DEFAULTS.minutes : 0,
     base: base.origin,
     site: values.site,
-    concurrency: Math.round(num('concurrency', 1, 8)),
+    concurrency: Math.round(num('concurrency', 1, 16)),
     seed: values.seed === undefined ? (Date.now() >>> 0) : Math.round(num('seed', 0, 2 ** 32 - 1)),
     lingerShare: num('linger-share', 0, 1),
     maxWaitMs: num('max-wait', 500, 60_000),
@@ -69,12 +80,17 @@ function options(argv) {
 }
 
 const HELP = `Usage: node examples/traffic/run.mjs [options]
-  --visits N         visits to simulate (300)
+  --visits N         visits to simulate (${DEFAULTS.visits}); given, all N run, however long they take
+  --minutes M        how long the run may take (${DEFAULTS.minutes} unless --visits is given; 0: no limit):
+                     no visit starts in its last 45 s, and visits still under way at
+                     the end are cut off
   --base URL         the demo collector serving the shop (http://127.0.0.1:8787); local addresses only
   --site NAME        the site whose sessions the collector labels simulated during the run
                      (shop, as the demo shop's config says; "" for every site)
-  --concurrency N    visits at once (3); one on a slow network counts as a third,
-                     lingering ones run in a pool of their own
+  --concurrency N    visits at once, at most (${DEFAULTS.concurrency}); one on a slow network counts as
+                     a third, lingering ones run in a pool of their own. It starts at 2 and
+                     grows while pages on fast networks stay fast, shrinks when they do not
+                     (the machine is short of CPU)
   --seed N           plan the same visits again
   --linger-share X   share of visitors who stay over a minute (0.05)
   --max-wait MS      longest a visitor waits for a page's load event (4000)
@@ -83,10 +99,12 @@ const HELP = `Usage: node examples/traffic/run.mjs [options]
   --dry-run          print the plan and exit: no browser, no requests`;
 
 async function main() {
+  const started = Date.now();
   const opt = options(process.argv.slice(2));
   if (opt.help) return console.log(HELP);
   const plan = planVisits({ visits: opt.visits, seed: opt.seed, lingerShare: opt.lingerShare, networks: opt.networks });
-  console.log(`goalpost demo traffic: ${opt.visits} simulated visits to ${opt.base}, seed ${opt.seed}`);
+  const within = opt.minutes ? `, within ${opt.minutes} min` : '';
+  console.log(`goalpost demo traffic: ${opt.visits} simulated visits to ${opt.base}${within}, seed ${opt.seed}`);
   if (opt.dryRun) return printPlan(plan);
 
   await checkShop(opt.base);
@@ -100,10 +118,9 @@ async function main() {
   stop.onLeave(() => {
     if (range && !range.closed) console.warn(`the simulated range is still open; close it with:\n  ${range.closeCommand()}`);
   });
-  const started = Date.now();
   let run;
   try {
-    run = await runVisits(opt, plan, stop);
+    run = await runVisits(opt, plan, stop, timeLimit(opt.minutes, started));
   } finally {
     // After the browser has closed: no hit of this run can arrive later.
     await range?.close();
@@ -111,41 +128,48 @@ async function main() {
     process.off('unhandledRejection', ignore);
   }
   printSummary(run.results, run.errors, Date.now() - started);
-  if (run.interrupted === 1) console.log('1 visit under way was cut off by the stop and is left out above');
-  else if (run.interrupted) console.log(`${run.interrupted} visits under way were cut off by the stop and are left out above`);
+  printCutShort(run, plan.length, stop.reason ? 'the stop' : `the ${opt.minutes}-minute limit`);
   const failed = run.results.filter((r) => r.error).length;
   if (!stop.reason && (run.results.length === 0 || failed > run.results.length / 4)) process.exitCode = 1;
 }
 
-/** Runs the planned visits in one browser until they are done or the run is stopped. */
-async function runVisits(opt, plan, stop) {
+/**
+ * Runs the planned visits in one browser until they are done, the run is
+ * stopped or its time is up. Visits cut off on the way are counted, not reported.
+ */
+async function runVisits(opt, plan, stop, limit) {
   const results = [];
   const errors = new Map();
-  let interrupted = 0;
-  if (stop.reason) return { results, errors, interrupted };
+  let cutOff = 0;
+  if (stop.reason) return { results, errors, cutOff };
   // Our own signal handling: Playwright's would exit the process before the simulated range is closed.
   const browser = await chromium.launch({ executablePath: opt.chromium, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   let closing;
   // Not forever: a browser that does not close must not keep the simulated range open.
   const closeBrowser = () => (closing ??= Promise.race([browser.close().catch(() => {}), wait(15_000, undefined, { ref: false })]));
-  // A stop ends the visits under way now: a lingering one would otherwise idle on for a minute.
-  const aborting = new AbortController();
+  // A stop or the end of the time ends the visits under way now: a lingering one would otherwise idle on for a minute.
+  const cutting = new AbortController();
+  setMaxListeners(0, cutting.signal); // one or two per visit under way, by design
   stop.onStop(() => {
-    aborting.abort();
+    cutting.abort();
     return closeBrowser();
   });
+  const timeUp = Number.isFinite(limit.endAt) ? setTimeout(() => cutting.abort(), limit.endAt - Date.now()) : undefined;
 
-  const started = Date.now();
   const onConsoleError = (planned, text) => {
     const key = text.slice(0, 160);
     errors.set(key, (errors.get(key) ?? 0) + 1);
     if (opt.verbose) console.log(`  #${planned.n} console: ${key}`);
   };
-  const progress = createProgress(opt.visits, started);
+  const progress = createProgress(opt.visits, Date.now(), () => budget);
+  // A slow start: the budget grows while fast-network pages stay fast.
+  let budget = Math.min(2, opt.concurrency);
   const visit = async (planned) => {
     const timeoutMs = planned.intent === 'linger' ? 180_000 : 90_000;
-    const r = await runVisit(browser, opt.base, planned, { timeoutMs, maxWaitMs: opt.maxWaitMs, onConsoleError, signal: aborting.signal });
-    if (stop.reason) return void interrupted++;
+    const r = await runVisit(browser, opt.base, planned, { timeoutMs, maxWaitMs: opt.maxWaitMs, onConsoleError, signal: cutting.signal });
+    if (cutting.signal.aborted) return void cutOff++;
+    // Unthrottled visits (fiber, cable) show whether the machine keeps up.
+    if (NETWORKS[r.network].cpu === 1 && r.landingLcp !== undefined) budget = nextBudget(budget, r.landingLcp, opt.concurrency);
     results.push(r);
     if (opt.verbose) console.log(describe(r));
     progress(results);
@@ -153,20 +177,32 @@ async function runVisits(opt, plan, stop) {
 
   // --concurrency is a CPU budget: a visit on a fast network takes one slot,
   // one on a slow network (it mostly waits for bytes) a third of one: measured
-  // here, a slow visit used about a third of the CPU per second of a fast one. Lingering
-  // visits idle for a minute: they run beside the budget, a few at a time,
-  // started a little apart, in enough slots to finish in about two rounds.
+  // here, a slow visit used about a third of the CPU per second of a fast one.
+  // The budget starts at 2, grows to --concurrency while the machine keeps up
+  // and shrinks while it is short of CPU (nextBudget).
+  // Lingering visits idle for a minute: they run beside the budget, all at
+  // once (at most 10), started 4 s apart and first, so they end within
+  // the run's minutes.
   const lingering = plan.filter((p) => p.intent === 'linger');
   const others = plan.filter((p) => p.intent !== 'linger');
-  const lingerSlots = Math.min(8, Math.max(1, Math.ceil(lingering.length / 2)));
-  const stopped = () => Boolean(stop.reason);
+  const lingerSlots = Math.min(10, Math.max(1, lingering.length));
+  const stopped = () => Boolean(stop.reason) || Date.now() >= limit.startUntil;
   const slotsOf = (p) => (NETWORKS[p.network].waits ? 1 / 3 : 1);
   try {
-    await Promise.all([schedule(others, opt.concurrency, slotsOf, visit, stopped), pool(lingering, lingerSlots, visit, stopped, 2_000)]);
+    await Promise.all([schedule(others, () => budget, slotsOf, visit, stopped), pool(lingering, lingerSlots, visit, stopped, 4_000)]);
   } finally {
+    clearTimeout(timeUp);
     await closeBrowser();
   }
-  return { results, errors, interrupted };
+  return { results, errors, cutOff };
+}
+
+/** What a stop or the time limit left out of the summary. */
+function printCutShort({ results, cutOff }, planned, by) {
+  const notRun = planned - results.length - cutOff;
+  if (cutOff === 1) console.log(`1 visit under way was cut off by ${by} and is left out above`);
+  else if (cutOff) console.log(`${cutOff} visits under way were cut off by ${by} and are left out above`);
+  if (notRun > 0) console.log(`${notRun} of ${planned} planned visits did not start before ${by}`);
 }
 
 /** HEAD, so no page view is counted anywhere; GET where a server does not do HEAD. */
@@ -186,7 +222,7 @@ async function checkShop(base) {
   if (!sdk.ok) console.warn(`warning: ${base}/goalpost.iife.js answered ${sdk.status}: the visits run, but goalpost measures nothing (npm run build?)`);
 }
 
-function createProgress(total, started) {
+function createProgress(total, started, budget) {
   const every = Math.max(1, Math.round(total / 12));
   return (results) => {
     const done = results.length;
@@ -195,14 +231,14 @@ function createProgress(total, started) {
     console.log(
       `[${String(done).padStart(String(total).length)}/${total}] ${clock(Date.now() - started)}  ` +
         `purchases ${count((r) => r.purchased)}  newsletter ${count((r) => r.subscribed)}  ` +
-        `bounces ${count((r) => r.outcome === 'bounced')}  errors ${count((r) => r.error)}`,
+        `bounces ${count((r) => r.outcome === 'bounced')}  errors ${count((r) => r.error)}  (concurrency ${budget()})`,
     );
   };
 }
 
 function describe(r) {
   const lcp = r.landingLcp === undefined ? '?' : `${(r.landingLcp / 1000).toFixed(1)}s`;
-  return `  #${r.n} ${r.network}/${r.device} ${r.intent} -> ${r.outcome}  landing LCP ${lcp}  pages ${r.pages.length}  ` +
+  return `  #${r.n} ${r.network}/${r.device} ${r.intent} -> ${r.outcome}  landing LCP ${lcp}  pages ${r.pages.length}  ${(r.ms / 1000).toFixed(1)}s  ` +
     `collect ${r.collect.ok}+${r.collect.cutOff}/${r.collect.sent}${r.error ? `  ERROR ${r.error}` : ''}`;
 }
 

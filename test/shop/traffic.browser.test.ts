@@ -99,6 +99,23 @@ describe('npm run demo:traffic', () => {
     expect(close.to).toBeGreaterThanOrEqual(stoppedAt - 1000);
   }, 120_000);
 
+  it('keeps to --minutes: cuts off the visits still under way at the end and closes the range', async () => {
+    server = await startShopServer({ simulatedStatus: 200 });
+    // Every second visitor lingers over a minute; the run has half of one.
+    const started = Date.now();
+    const { code, out } = await run(['--base', server.base, '--visits', '6', '--minutes', '0.5', '--seed', '8', '--linger-share', '0.5', '--networks', 'fiber']);
+    expect(code, out).toBe(0);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(out).toContain('within 0.5 min');
+    // The lingering three at least; a regular one too only on a machine too busy to finish it in 20 s.
+    const cut = Number(/(\d) visits under way were cut off by the 0\.5-minute limit/.exec(out)?.[1]);
+    expect(cut).toBeGreaterThanOrEqual(3);
+    expect(out).toMatch(new RegExp(`\\n${6 - cut} simulated visits in 0m[3-5]\\ds`));
+    const [open, close, ...more] = server.stats.simulated as RangePost[];
+    expect(more).toEqual([]);
+    expect(close).toEqual({ site: 'shop', from: open.from, to: expect.any(Number) });
+  }, 120_000);
+
   it('against the real collector: its sessions are simulated, a visit after the run is not', async () => {
     collector = await startCollectorProcess();
     const { code, out } = await run(['--base', collector.base, '--visits', '3', '--seed', '21', '--linger-share', '0', '--networks', 'fiber,cable']);
