@@ -45,7 +45,7 @@ export async function openSimulatedRange(base, { site, note, fetch = globalThis.
 
   let closing;
   let closed = false;
-  const closeCommand = (to) =>
+  const curlToClose = (to) =>
     `curl -X POST ${url} -H 'content-type: application/json' -d '${JSON.stringify({ ...key, to })}'`;
   const close = async () => {
     const to = Math.max(key.from, (await clock()).latest);
@@ -54,7 +54,7 @@ export async function openSimulatedRange(base, { site, note, fetch = globalThis.
       closed = true;
       log.log(`simulated traffic ends at ${iso(to)} (the collector's clock); later visits count as real`);
     } else {
-      log.warn(`warning: could not close the simulated range (${res.status}); the report says "still running" until it is closed:\n  ${closeCommand(to)}`);
+      log.warn(`warning: could not close the simulated range (${res.status}); the report says "still running" until it is closed:\n  ${curlToClose(to)}`);
     }
     return res.ok ? { ...key, to } : null;
   };
@@ -65,8 +65,8 @@ export async function openSimulatedRange(base, { site, note, fetch = globalThis.
     get closed() {
       return closed;
     },
-    /** What to run by hand when the run could not close its range. */
-    closeCommand: () => closeCommand(Math.max(key.from, now())),
+    /** What to run by hand when the run could not close its range (`to`: now, by this machine's clock: the collector is local). */
+    closeCommand: () => curlToClose(Math.max(key.from, now())),
   };
 }
 
