@@ -12,18 +12,15 @@ export async function pool(items, size, work, stopped = () => false, staggerMs =
 
 /**
  * Runs `work` on the items in order, starting the next one as soon as its
- * slots (`slotsOf`, at most the budget) fit beside those running. `budget`:
- * a number, or a function read before each start, so it can change on the way.
+ * slots (`slotsOf`, at most `budget`) fit beside those running.
  */
 export function schedule(items, budget, slotsOf, work, stopped = () => false) {
-  const budgetNow = typeof budget === 'function' ? budget : () => budget;
   return new Promise((resolve) => {
     let used = 0;
     let running = 0;
     let next = 0;
     const pump = () => {
       while (next < items.length && !stopped()) {
-        const budget = budgetNow();
         const slots = Math.min(slotsOf(items[next]), budget);
         if (running > 0 && used + slots > budget + 1e-9) break;
         const item = items[next++];
@@ -54,18 +51,4 @@ export function timeLimit(minutes, startedAt) {
   if (!minutes) return { startUntil: Infinity, endAt: Infinity };
   const ms = minutes * 60_000;
   return { startUntil: startedAt + ms - Math.min(45_000, ms / 4), endAt: startedAt + ms };
-}
-
-/**
- * The concurrency budget after a visit on a fast network landed with
- * `lcpMs`. On a machine with CPU to spare such a page is good (LCP <= 2.5 s);
- * when it is not, more visits at once only slow every page down, and slow
- * pages from a busy machine would blur the report's speed buckets. So: one
- * slot less after a fast-network page that missed good, half a slot more after
- * one under 1.2 s, between 1 and `max`.
- */
-export function nextBudget(budget, lcpMs, max) {
-  if (lcpMs > 2500) return Math.max(1, budget - 1);
-  if (lcpMs < 1200) return Math.min(max, budget + 0.5);
-  return budget;
 }

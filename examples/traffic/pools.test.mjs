@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { nextBudget, pool, schedule, timeLimit } from './pools.mjs';
+import { pool, schedule, timeLimit } from './pools.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -43,21 +43,6 @@ describe('schedule', () => {
     expect(done).toBe(60);
   });
 
-  it('reads a budget given as a function before each start', async () => {
-    let budget = 1;
-    let running = 0;
-    const peaks = [];
-    await schedule(Array.from({ length: 12 }, (_, i) => i), () => budget, () => 1, async (i) => {
-      running++;
-      peaks.push(running);
-      if (i === 3) budget = 3;
-      await sleep(5);
-      running--;
-    });
-    expect(Math.max(...peaks.slice(0, 4))).toBe(1);
-    expect(Math.max(...peaks)).toBe(3);
-  });
-
   it('resolves at once with nothing to do', async () => {
     await expect(schedule([], 3, () => 1, async () => {})).resolves.toBeUndefined();
   });
@@ -89,21 +74,5 @@ describe('timeLimit', () => {
 
   it('has no end without minutes', () => {
     expect(timeLimit(0, 5)).toEqual({ startUntil: Infinity, endAt: Infinity });
-  });
-});
-
-describe('nextBudget', () => {
-  it('gives up a slot when a fast-network page missed good (LCP over 2.5 s), down to 1', () => {
-    expect(nextBudget(4, 3_000, 6)).toBe(3);
-    expect(nextBudget(1, 9_000, 6)).toBe(1);
-  });
-
-  it('adds half a slot after a fast page (under 1.2 s), up to the maximum', () => {
-    expect(nextBudget(2, 600, 6)).toBe(2.5);
-    expect(nextBudget(6, 600, 6)).toBe(6);
-  });
-
-  it('stays put in between', () => {
-    expect(nextBudget(3, 1_800, 6)).toBe(3);
   });
 });

@@ -4,7 +4,7 @@
 // three minutes of them; --visits N runs N, however long that takes.
 //
 //   node examples/traffic/run.mjs [--visits 120] [--minutes 3] [--base http://127.0.0.1:8787]
-//        [--site shop] [--concurrency 6] [--seed N] [--linger-share 0.05]
+//        [--site shop] [--concurrency 4] [--seed N] [--linger-share 0.05]
 //        [--networks fiber,cable,…] [--max-wait 4000] [--verbose] [--dry-run]
 //
 // Each visit is a new browser context (a new client) with its own network and
@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { planVisits, NETWORKS, INTENTS } from './behaviour.mjs';
 import { runVisit } from './visit.mjs';
-import { nextBudget, pool, schedule, timeLimit } from './pools.mjs';
+import { pool, schedule, timeLimit } from './pools.mjs';
 import { openSimulatedRange } from './simulated-range.mjs';
 import { createStop } from './stop.mjs';
 
@@ -30,7 +30,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * enough sessions in each LCP bucket for the report to show the model's speed
  * effect. A busy machine runs fewer of the visits in the same minutes.
  */
-const DEFAULTS = { visits: 120, minutes: 3, concurrency: 6 };
+const DEFAULTS = { visits: 120, minutes: 3, concurrency: 4 };
 
 function options(argv) {
   const { values } = parseArgs({
@@ -87,10 +87,8 @@ const HELP = `Usage: node examples/traffic/run.mjs [options]
   --base URL         the demo collector serving the shop (http://127.0.0.1:8787); local addresses only
   --site NAME        the site whose sessions the collector labels simulated during the run
                      (shop, as the demo shop's config says; "" for every site)
-  --concurrency N    visits at once, at most (${DEFAULTS.concurrency}); one on a slow network counts as
-                     a third, lingering ones run in a pool of their own. It starts at 2 and
-                     grows while pages on fast networks stay fast, shrinks when they do not
-                     (the machine is short of CPU)
+  --concurrency N    visits at once (${DEFAULTS.concurrency}); one on a slow network counts as a third,
+                     lingering ones run in a pool of their own
   --seed N           plan the same visits again
   --linger-share X   share of visitors who stay over a minute (0.05)
   --max-wait MS      longest a visitor waits for a page's load event (4000)
@@ -161,15 +159,11 @@ async function runVisits(opt, plan, stop, limit) {
     errors.set(key, (errors.get(key) ?? 0) + 1);
     if (opt.verbose) console.log(`  #${planned.n} console: ${key}`);
   };
-  const progress = createProgress(opt.visits, Date.now(), () => budget);
-  // A slow start: the budget grows while fast-network pages stay fast.
-  let budget = Math.min(2, opt.concurrency);
+  const progress = createProgress(opt.visits, Date.now());
   const visit = async (planned) => {
     const timeoutMs = planned.intent === 'linger' ? 180_000 : 90_000;
     const r = await runVisit(browser, opt.base, planned, { timeoutMs, maxWaitMs: opt.maxWaitMs, onConsoleError, signal: cutting.signal });
     if (cutting.signal.aborted) return void cutOff++;
-    // Unthrottled visits (fiber, cable) show whether the machine keeps up.
-    if (NETWORKS[r.network].cpu === 1 && r.landingLcp !== undefined) budget = nextBudget(budget, r.landingLcp, opt.concurrency);
     results.push(r);
     if (opt.verbose) console.log(describe(r));
     progress(results);
@@ -178,8 +172,6 @@ async function runVisits(opt, plan, stop, limit) {
   // --concurrency is a CPU budget: a visit on a fast network takes one slot,
   // one on a slow network (it mostly waits for bytes) a third of one: measured
   // here, a slow visit used about a third of the CPU per second of a fast one.
-  // The budget starts at 2, grows to --concurrency while the machine keeps up
-  // and shrinks while it is short of CPU (nextBudget).
   // Lingering visits idle for a minute: they run beside the budget, all at
   // once (at most 10), started 4 s apart and first, so they end within
   // the run's minutes.
@@ -189,7 +181,7 @@ async function runVisits(opt, plan, stop, limit) {
   const stopped = () => Boolean(stop.reason) || Date.now() >= limit.startUntil;
   const slotsOf = (p) => (NETWORKS[p.network].waits ? 1 / 3 : 1);
   try {
-    await Promise.all([schedule(others, () => budget, slotsOf, visit, stopped), pool(lingering, lingerSlots, visit, stopped, 4_000)]);
+    await Promise.all([schedule(others, opt.concurrency, slotsOf, visit, stopped), pool(lingering, lingerSlots, visit, stopped, 4_000)]);
   } finally {
     clearTimeout(timeUp);
     await closeBrowser();
@@ -222,7 +214,7 @@ async function checkShop(base) {
   if (!sdk.ok) console.warn(`warning: ${base}/goalpost.iife.js answered ${sdk.status}: the visits run, but goalpost measures nothing (npm run build?)`);
 }
 
-function createProgress(total, started, budget) {
+function createProgress(total, started) {
   const every = Math.max(1, Math.round(total / 12));
   return (results) => {
     const done = results.length;
@@ -231,7 +223,7 @@ function createProgress(total, started, budget) {
     console.log(
       `[${String(done).padStart(String(total).length)}/${total}] ${clock(Date.now() - started)}  ` +
         `purchases ${count((r) => r.purchased)}  newsletter ${count((r) => r.subscribed)}  ` +
-        `bounces ${count((r) => r.outcome === 'bounced')}  errors ${count((r) => r.error)}  (concurrency ${budget()})`,
+        `bounces ${count((r) => r.outcome === 'bounced')}  errors ${count((r) => r.error)}`,
     );
   };
 }
